@@ -1,0 +1,211 @@
+"""ChargePoint: registration, boot data, connection, connector statuses and the transactions
+open on its connectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.values import BootInfo, MeterValue, ReportedTime, StatusReport
+from domain.vocabulary import (
+    ChargePointErrorCode,
+    ConnectorStatus,
+    RegistrationStatus,
+    StopReason,
+)
+
+# How many recent StartTransactions we remember to recognise a repeated one (OCPP16.md T3).
+RECENT_STARTS = 16
+
+StartKey = tuple[int, str, str, int]
+
+
+def start_key(
+    connector_id: int, id_tag: str, timestamp: ReportedTime, meter_start: int
+) -> StartKey:
+    """What makes two StartTransactions "the same content" (OCPP16.md T3)."""
+    moment = timestamp.at.isoformat() if timestamp.at else (timestamp.raw or "")
+    return (connector_id, id_tag.casefold(), moment, meter_start)
+
+
+@dataclass
+class Connector:
+    """The last reported state of one connector (0 is the charge point itself)."""
+
+    connector_id: int
+    status: ConnectorStatus
+    error_code: ChargePointErrorCode
+    info: str | None
+    vendor_id: str | None
+    vendor_error_code: str | None
+    timestamp: ReportedTime
+    updated_at: datetime
+    transaction_id: int | None = None
+
+
+class ChargePoint(Aggregate):
+    @staticmethod
+    def create_id(charge_point_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/charge-points/{charge_point_id.casefold()}")
+
+    @event("Registered")
+    def __init__(
+        self, charge_point_id: str, authorization_key_hash: str | None, registered_at: datetime
+    ) -> None:
+        self.charge_point_id = charge_point_id
+        self.authorization_key_hash = authorization_key_hash
+        self.registered_at = registered_at
+        self.registration_status = RegistrationStatus.ACCEPTED
+        self.boot: BootInfo | None = None
+        self.booted_at: datetime | None = None
+        self.connected = False
+        self.last_connected_at: datetime | None = None
+        self.connectors: dict[int, Connector] = {}
+        self.recent_starts: dict[StartKey, int] = {}
+
+    # -- registration, by operators ---------------------------------------------------------
+
+    def change_authorization_key(self, key_hash: str | None, changed_at: datetime) -> None:
+        if key_hash != self.authorization_key_hash:
+            self._change_authorization_key(key_hash, changed_at)
+
+    @event("AuthorizationKeyChanged")
+    def _change_authorization_key(self, key_hash: str | None, changed_at: datetime) -> None:
+        self.authorization_key_hash = key_hash
+
+    def change_registration_status(self, status: RegistrationStatus, changed_at: datetime) -> None:
+        if status is not self.registration_status:
+            self._change_registration_status(status, changed_at)
+
+    @event("RegistrationStatusChanged")
+    def _change_registration_status(self, status: RegistrationStatus, changed_at: datetime) -> None:
+        self.registration_status = status
+
+    @property
+    def accepted(self) -> bool:
+        return self.registration_status is RegistrationStatus.ACCEPTED
+
+    # -- connection -------------------------------------------------------------------------
+
+    @event("Connected")
+    def connect(self, connected_at: datetime, remote_address: str | None) -> None:
+        self.connected = True
+        self.last_connected_at = connected_at
+
+    @event("Disconnected")
+    def disconnect(self, disconnected_at: datetime, reason: str) -> None:
+        self.connected = False
+
+    # -- what the charge point reports --------------------------------------------------------
+
+    def report_boot(self, boot: BootInfo, received_at: datetime) -> RegistrationStatus:
+        self._report_boot(boot, self.registration_status, received_at)
+        return self.registration_status
+
+    @event("Booted")
+    def _report_boot(
+        self, boot: BootInfo, answered: RegistrationStatus, received_at: datetime
+    ) -> None:
+        self.boot = boot
+        self.booted_at = received_at
+
+    def report_status(self, report: StatusReport, received_at: datetime) -> None:
+        self._report_status(report, received_at)
+
+    @event("StatusReported")
+    def _report_status(self, report: StatusReport, received_at: datetime) -> None:
+        previous = self.connectors.get(report.connector_id)
+        self.connectors[report.connector_id] = Connector(
+            connector_id=report.connector_id,
+            status=report.status,
+            error_code=report.error_code,
+            info=report.info,
+            vendor_id=report.vendor_id,
+            vendor_error_code=report.vendor_error_code,
+            timestamp=report.timestamp,
+            updated_at=received_at,
+            transaction_id=previous.transaction_id if previous else None,
+        )
+
+    def open_transaction_on(self, connector_id: int) -> int | None:
+        connector = self.connectors.get(connector_id)
+        return connector.transaction_id if connector else None
+
+    def repeated_start(self, key: StartKey) -> int | None:
+        return self.recent_starts.get(key)
+
+    @event("TransactionBegun")
+    def begin_transaction(
+        self, connector_id: int, transaction_id: int, key: StartKey, received_at: datetime
+    ) -> None:
+        connector = self.connectors.get(connector_id)
+        if connector is None:
+            # A StartTransaction may come before any StatusNotification for its connector.
+            connector = Connector(
+                connector_id=connector_id,
+                status=ConnectorStatus.CHARGING,
+                error_code=ChargePointErrorCode.NO_ERROR,
+                info=None,
+                vendor_id=None,
+                vendor_error_code=None,
+                timestamp=ReportedTime(raw=None, at=None),
+                updated_at=received_at,
+            )
+            self.connectors[connector_id] = connector
+        connector.transaction_id = transaction_id
+        self.recent_starts[tuple(key)] = transaction_id  # type: ignore[index]
+        while len(self.recent_starts) > RECENT_STARTS:
+            del self.recent_starts[next(iter(self.recent_starts))]
+
+    def end_transaction(self, transaction_id: int, received_at: datetime) -> None:
+        if any(c.transaction_id == transaction_id for c in self.connectors.values()):
+            self._end_transaction(transaction_id, received_at)
+
+    @event("TransactionEnded")
+    def _end_transaction(self, transaction_id: int, received_at: datetime) -> None:
+        for connector in self.connectors.values():
+            if connector.transaction_id == transaction_id:
+                connector.transaction_id = None
+
+    @event("MeterValuesReported")
+    def report_meter_values(
+        self,
+        connector_id: int,
+        transaction_id: int | None,
+        meter_values: tuple[MeterValue, ...],
+        received_at: datetime,
+    ) -> None:
+        """Meter values outside any known transaction of this charge point (OCPP16.md T4)."""
+
+    @event("UnknownTransactionStopped")
+    def report_unknown_stop(
+        self,
+        transaction_id: int,
+        id_tag: str | None,
+        meter_stop: int,
+        timestamp: ReportedTime,
+        reason: StopReason | None,
+        transaction_data: tuple[MeterValue, ...],
+        received_at: datetime,
+    ) -> None:
+        """A StopTransaction for a transaction we never started (OCPP16.md T1, T2)."""
+
+    @event("DataTransferReceived")
+    def receive_data_transfer(
+        self,
+        vendor_id: str,
+        message_id: str | None,
+        data: str | None,
+        answered: str,
+        received_at: datetime,
+    ) -> None:
+        pass
+
+    @event("ConformanceFindingsRecorded")
+    def record_findings(
+        self, action: str, findings: tuple[str, ...], payload: str, received_at: datetime
+    ) -> None:
+        """The charge point sent something off-spec that we accepted anyway (OCPP16.md T5, T8)."""
