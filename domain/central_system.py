@@ -112,14 +112,24 @@ class CentralSystem:
     # -- the connection -------------------------------------------------------------------
 
     def connect(
-        self, aggregates: Aggregates, charge_point_id: str, at: datetime, remote: str | None
+        self,
+        aggregates: Aggregates,
+        charge_point_id: str,
+        connection_id: str,
+        at: datetime,
+        remote: str | None,
     ) -> None:
-        charge_point_of(aggregates, charge_point_id).connect(at, remote)
+        charge_point_of(aggregates, charge_point_id).connect(connection_id, at, remote)
 
     def disconnect(
-        self, aggregates: Aggregates, charge_point_id: str, at: datetime, reason: str
+        self,
+        aggregates: Aggregates,
+        charge_point_id: str,
+        connection_id: str,
+        at: datetime,
+        reason: str,
     ) -> None:
-        charge_point_of(aggregates, charge_point_id).disconnect(at, reason)
+        charge_point_of(aggregates, charge_point_id).disconnect(connection_id, at, reason)
 
     # -- Core, charge point to CSMS -------------------------------------------------------
 

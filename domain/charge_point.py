@@ -62,6 +62,7 @@ class ChargePoint(Aggregate):
         self.boot: BootInfo | None = None
         self.booted_at: datetime | None = None
         self.connected = False
+        self.connection_id = None
         self.last_connected_at: datetime | None = None
         self.connectors: dict[int, Connector] = {}
         self.recent_starts: dict[StartKey, int] = {}
@@ -90,13 +91,33 @@ class ChargePoint(Aggregate):
 
     # -- connection -------------------------------------------------------------------------
 
+    def connect(
+        self, connection_id: str, connected_at: datetime, remote_address: str | None
+    ) -> None:
+        """A new connection; it replaces any other, which the gateway closes."""
+        self._connect(connection_id, self.connection_id, connected_at, remote_address)
+
     @event("Connected")
-    def connect(self, connected_at: datetime, remote_address: str | None) -> None:
+    def _connect(
+        self,
+        connection_id: str,
+        replaced_connection_id: str | None,
+        connected_at: datetime,
+        remote_address: str | None,
+    ) -> None:
+        self.connection_id: str | None = connection_id
         self.connected = True
         self.last_connected_at = connected_at
 
+    def disconnect(self, connection_id: str, disconnected_at: datetime, reason: str) -> None:
+        # A replaced connection closing later changes nothing: its end was recorded by the
+        # Connected event of the connection that replaced it.
+        if connection_id == self.connection_id:
+            self._disconnect(connection_id, disconnected_at, reason)
+
     @event("Disconnected")
-    def disconnect(self, disconnected_at: datetime, reason: str) -> None:
+    def _disconnect(self, connection_id: str, disconnected_at: datetime, reason: str) -> None:
+        self.connection_id = None
         self.connected = False
 
     # -- what the charge point reports --------------------------------------------------------

@@ -109,9 +109,9 @@ def test_acceptance_survives_reconnects(
     csms: CentralSystem, registered: InMemoryAggregates
 ) -> None:
     """Acceptance belongs to the identity: a new connection needs no new boot."""
-    csms.connect(registered, "CP1", at(1), "127.0.0.1")
-    csms.disconnect(registered, "CP1", at(2), "closed")
-    csms.connect(registered, "CP1", at(3), "127.0.0.1")
+    csms.connect(registered, "CP1", "c1", at(1), "127.0.0.1")
+    csms.disconnect(registered, "CP1", "c1", at(2), "closed")
+    csms.connect(registered, "CP1", "c2", at(3), "127.0.0.1")
     csms.report_status(registered, "CP1", status(1, ConnectorStatus.AVAILABLE), at(4))
     assert registered.event_names() == [
         "ChargePoint.Connected",
@@ -119,3 +119,18 @@ def test_acceptance_survives_reconnects(
         "ChargePoint.Connected",
         "ChargePoint.StatusReported",
     ]
+
+
+def test_a_replaced_connection_closing_late_leaves_the_new_one_connected(
+    csms: CentralSystem, registered: InMemoryAggregates
+) -> None:
+    """The newest connection wins; the old one's close is not a disconnect."""
+    csms.connect(registered, "CP1", "old", at(1), None)
+    csms.connect(registered, "CP1", "new", at(2), None)
+    csms.disconnect(registered, "CP1", "old", at(3), "replaced")
+    charge_point = registered.get(ChargePoint, ChargePoint.create_id("CP1"))
+    assert charge_point is not None
+    assert charge_point.connected
+    events = charge_point.collect_events()
+    assert [type(e).__qualname__ for e in events] == ["ChargePoint.Connected"] * 2
+    assert events[1].replaced_connection_id == "old"  # type: ignore[attr-defined]

@@ -1,0 +1,138 @@
+"""Storage wiring: turns a database URL into eventsourcing environments.
+
+`postgresql://user:password@host:port/dbname[?schema=name]` selects PostgreSQL (psycopg 3,
+pooled); `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `sqlite:///:memory:`
+selects the embedded SQLite default. SQLite keeps one file per application and per view,
+because the library's table names are fixed (EVENTSOURCING.md §1.2).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import psycopg
+from psycopg import sql
+
+from domain.csms import Csms
+
+DEFAULT_DATABASE_URL = "sqlite:///var/csms.db"
+
+
+class DatabaseUrlError(ValueError):
+    """The database URL cannot be understood."""
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    kind: str  # "postgres" or "sqlite"
+    host: str = ""
+    port: int = 5432
+    user: str = ""
+    password: str = ""
+    dbname: str = ""
+    schema: str = "public"
+    path: str = ""  # SQLite file, or a shared in-memory name
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.kind == "postgres"
+
+    def redacted(self) -> str:
+        if self.is_postgres:
+            return f"postgresql://{self.user}@{self.host}:{self.port}/{self.dbname}?schema={self.schema}"
+        return f"sqlite:///{self.path}"
+
+
+def parse_database_url(url: str) -> Database:
+    parts = urlsplit(url)
+    if parts.scheme in {"postgresql", "postgres"}:
+        dbname = unquote(parts.path.lstrip("/"))
+        if not dbname:
+            msg = f"{url!r} names no database (postgresql://user@host:port/dbname)"
+            raise DatabaseUrlError(msg)
+        query = parse_qs(parts.query)
+        try:
+            port = parts.port or 5432
+        except ValueError:
+            msg = f"{url!r} has a bad port"
+            raise DatabaseUrlError(msg) from None
+        return Database(
+            url=url,
+            kind="postgres",
+            host=parts.hostname or "127.0.0.1",
+            port=port,
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+            dbname=dbname,
+            schema=query.get("schema", ["public"])[0],
+        )
+    if parts.scheme == "sqlite":
+        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+        if not path:
+            msg = f"{url!r} names no file (sqlite:///path/to/csms.db)"
+            raise DatabaseUrlError(msg)
+        if path == ":memory:":
+            path = f"file:csms-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        return Database(url=url, kind="sqlite", path=path)
+    msg = f"{url!r} is neither postgresql://... nor sqlite:///..."
+    raise DatabaseUrlError(msg)
+
+
+def _sqlite_path(database: Database, suffix: str | None) -> str:
+    if suffix is None:
+        return database.path
+    if database.path.startswith("file:"):
+        name, _, query = database.path.partition("?")
+        return f"{name}-{suffix}?{query}"
+    path = Path(database.path)
+    return str(path.with_name(f"{path.stem}.{suffix}{path.suffix or '.db'}"))
+
+
+def environment(database: Database, view: str | None = None) -> dict[str, str]:
+    """The eventsourcing environment of the event store (view=None) or of one view."""
+    if database.is_postgres:
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": database.dbname,
+            "POSTGRES_HOST": database.host,
+            "POSTGRES_PORT": str(database.port),
+            "POSTGRES_USER": database.user,
+            "POSTGRES_PASSWORD": database.password,
+            "POSTGRES_SCHEMA": database.schema,
+            "POSTGRES_POOL_SIZE": "2" if view is None else "1",
+            "POSTGRES_MAX_OVERFLOW": "8" if view is None else "3",
+            # Fail in seconds, not minutes, when the pool or a lock is stuck (EVENTSOURCING.md §5).
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_LOCK_TIMEOUT": "5",
+        }
+    path = _sqlite_path(database, view)
+    if not path.startswith("file:"):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
+
+
+def ensure_schema(database: Database) -> None:
+    """Create the PostgreSQL schema if missing (the library expects it to exist)."""
+    if not database.is_postgres or database.schema == "public":
+        return
+    with psycopg.connect(
+        host=database.host,
+        port=database.port,
+        user=database.user,
+        password=database.password,
+        dbname=database.dbname,
+        autocommit=True,
+        connect_timeout=5,
+    ) as connection:
+        connection.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(database.schema))
+        )
+
+
+def open_event_store(database: Database) -> Csms:
+    ensure_schema(database)
+    return Csms(env=environment(database))

@@ -1,0 +1,44 @@
+"""`csms serve`: the OCPP gateway and the projections in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from adapters.ocpp.server import OcppServer
+from adapters.runtime import Runtime
+from adapters.settings import Settings
+
+logger = logging.getLogger("csms")
+
+
+async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    runtime = await asyncio.to_thread(
+        Runtime, settings.database_url, heartbeat_interval=settings.heartbeat_interval
+    )
+    runtime.start()
+    server = OcppServer(
+        runtime.services,
+        call_timeout=settings.call_timeout,
+        accept_unknown=settings.accept_unknown_charge_points,
+    )
+    try:
+        host, port = await server.start(settings.ocpp_host, settings.ocpp_port)
+        logger.info(
+            "ready for charge points at ws://%s:%d/ocpp/{chargePointId} (events: %s)",
+            host,
+            port,
+            runtime.database.redacted(),
+        )
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+        logger.info("stopping")
+    finally:
+        await server.stop()
+        await asyncio.to_thread(runtime.close)

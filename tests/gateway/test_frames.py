@@ -1,0 +1,190 @@
+"""RPC framing over a real socket: every CALLERROR code exactly when OCPP16.md §2.2 says, and
+the connection keeps working afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+
+from adapters.ocpp import v16
+from adapters.ocpp.handlers import UNSUPPORTED
+from adapters.ocpp.handlers import router as production_router
+from adapters.ocpp.routing import Router
+from domain.vocabulary import RegistrationStatus
+from tests.support.schemas import assert_valid_against_schema
+from tests.support.server import RunningCsms, running_csms
+
+BOOT = {"chargePointVendor": "Acme", "chargePointModel": "X"}
+
+
+def router_with_a_failing_handler() -> Router:
+    """The production table plus one action whose handler fails, to provoke InternalError."""
+    router = production_router.copy()
+
+    @router.on(v16.Action.DIAGNOSTICS_STATUS_NOTIFICATION, v16.DiagnosticsStatusNotificationRequest)
+    async def broken(ctx: object, request: object) -> Any:
+        msg = "simulated failure"
+        raise RuntimeError(msg)
+
+    return router
+
+
+@pytest.fixture
+async def csms(database_url: str) -> AsyncIterator[RunningCsms]:
+    async with running_csms(database_url, router=router_with_a_failing_handler()) as running:
+        await running.register("CP1")
+        await running.register("PENDING")
+        await running.run(
+            lambda unit: running.runtime.csms.set_registration_status(
+                unit, "PENDING", RegistrationStatus.PENDING, running.runtime.services.clock()
+            )
+        )
+        yield running
+
+
+async def exchange(connection: ClientConnection, frame: str | bytes) -> list[Any]:
+    await connection.send(frame)
+    return orjson.loads(await connection.recv())
+
+
+async def heartbeat_still_answered(connection: ClientConnection) -> None:
+    answer = await exchange(connection, '[2,"hb","Heartbeat",{}]')
+    assert answer[0:2] == [3, "hb"]
+    assert answer[2]["currentTime"].endswith("Z")
+
+
+MALFORMED = [
+    ("NotImplemented", '[2,"m1","FooBar",{}]'),
+    ("NotSupported", '[2,"m1","Reset",{"type":"Hard"}]'),
+    ("InternalError", '[2,"m1","DiagnosticsStatusNotification",{"status":"Idle"}]'),
+    ("ProtocolError", '[2,"m1","BootNotification",{"chargePointVendor":"Acme"}]'),
+    ("FormationViolation", '[2,"m1","Heartbeat",{"extra":1}]'),
+    ("FormationViolation", '[2,"m1","Heartbeat",[]]'),
+    ("FormationViolation", '[2,"m1","Heartbeat"]'),
+    ("FormationViolation", '[2,"m1","Authorize",{"id_tag":"A"}]'),
+    ("FormationViolation", '[2,"' + "x" * 37 + '","Heartbeat",{}]'),
+    (
+        "PropertyConstraintViolation",
+        '[2,"m1","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Dancing"}]',
+    ),
+    (
+        "OccurenceConstraintViolation",
+        '[2,"m1","MeterValues",{"connectorId":1,"meterValue":[]}]',
+    ),
+    ("TypeConstraintViolation", '[2,"m1","Authorize",{"idTag":12}]'),
+    ("TypeConstraintViolation", '[2,"m1","Authorize",{"idTag":"' + "A" * 21 + '"}]'),
+    ("GenericError", '[2,"m1","Heartbeat",{'),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "frame"), MALFORMED, ids=[f"{c}-{n}" for n, (c, _) in enumerate(MALFORMED)]
+)
+async def test_malformed_frame_gets_its_callerror(csms: RunningCsms, code: str, frame: str) -> None:
+    """The CALLERROR names the right code, echoes the id, and the socket stays usable."""
+    async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
+        answer = await exchange(connection, frame)
+        assert answer[0] == 4
+        assert answer[2] == code, answer
+        assert answer[1] == ("x" * 37 if "x" * 37 in frame else "m1")
+        assert isinstance(answer[3], str)
+        assert answer[4] == {}
+        await heartbeat_still_answered(connection)
+
+
+async def test_security_error_before_accepted(csms: RunningCsms) -> None:
+    """A Pending charge point may boot (answered Pending) but nothing else."""
+    async with connect(csms.url("PENDING"), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
+        refused = await exchange(connection, '[2,"s1","Heartbeat",{}]')
+        assert refused[:3] == [4, "s1", "SecurityError"]
+        boot = await exchange(connection, orjson.dumps([2, "b1", "BootNotification", BOOT]))
+        assert boot[2]["status"] == "Pending"
+
+
+async def test_framing_rules(csms: RunningCsms) -> None:
+    """null payload reads as {}, unknown types and orphan results are ignored."""
+    async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
+        answer = await exchange(connection, '[2,"n1","Heartbeat",null]')
+        assert answer[:2] == [3, "n1"]
+        await connection.send('[7,"u1","Whatever",{}]')
+        await connection.send('[3,"nobody-asked",{}]')
+        await connection.send('[4,"nobody-asked","GenericError","",{}]')
+        await connection.send("not json at all")
+        await heartbeat_still_answered(connection)
+
+
+async def test_a_repeated_message_id_gets_the_same_answer(csms: RunningCsms) -> None:
+    """A CALL repeated with the id just answered is answered again, not processed again."""
+    async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
+        frame = orjson.dumps([2, "r1", "BootNotification", BOOT])
+        first = await exchange(connection, frame)
+        again = await exchange(connection, frame)
+        assert again == first
+    events = await csms.wait_for("ChargePoint.Disconnected")
+    assert [type(e).__qualname__ for e in events].count("ChargePoint.Booted") == 1
+
+
+async def test_second_connection_wins(csms: RunningCsms) -> None:
+    """A new connection with the same identity closes the old one and stays connected."""
+    url = csms.url("CP1")
+    async with connect(url, subprotocols=["ocpp1.6"]) as old:  # type: ignore[list-item]
+        await heartbeat_still_answered(old)
+        async with connect(url, subprotocols=["ocpp1.6"]) as new:  # type: ignore[list-item]
+            await old.wait_closed()
+            assert old.close_code == 1000
+            await heartbeat_still_answered(new)
+            charge_point = csms.server.session("cp1")
+            assert charge_point is not None
+            assert charge_point.connection.remote_address == new.local_address
+
+
+VALID_CALLS: list[tuple[str, dict[str, Any]]] = [
+    ("BootNotification", BOOT),
+    ("Heartbeat", {}),
+    ("Authorize", {"idTag": "ANY"}),
+    (
+        "StatusNotification",
+        {"connectorId": 0, "errorCode": "NoError", "status": "Available"},
+    ),
+    (
+        "StartTransaction",
+        {"connectorId": 1, "idTag": "ANY", "meterStart": 0, "timestamp": "2026-12-01T10:00:00Z"},
+    ),
+    (
+        "MeterValues",
+        {
+            "connectorId": 0,
+            "meterValue": [{"timestamp": "2026-12-01T10:00:00Z", "sampledValue": [{"value": "1"}]}],
+        },
+    ),
+    (
+        "StopTransaction",
+        {"transactionId": 1, "idTag": "ANY", "meterStop": 5, "timestamp": "2026-12-01T11:00:00Z"},
+    ),
+    ("DataTransfer", {"vendorId": "com.example", "messageId": "x", "data": "hello"}),
+]
+
+
+async def test_every_answer_is_valid_against_the_official_response_schema(
+    csms: RunningCsms,
+) -> None:
+    """What we send back passes the official 1.6 response schema (T24)."""
+    async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
+        for n, (action, payload) in enumerate(VALID_CALLS):
+            answer = await exchange(connection, orjson.dumps([2, f"v{n}", action, payload]))
+            assert answer[0] == 3, answer
+            assert_valid_against_schema(action, answer[2], response=True)
+            if action == "DataTransfer":
+                assert answer[2] == {"status": "UnknownVendorId"}
+
+
+def test_every_charge_point_action_is_routed_or_declared_unsupported() -> None:
+    """A new 1.6 action cannot be forgotten: it is handled or knowingly NotSupported."""
+    routed = production_router.actions
+    declared = {a.value for a in UNSUPPORTED}
+    assert routed.isdisjoint(declared)
+    assert routed | declared == {a.value for a in v16.CHARGE_POINT_ACTIONS}

@@ -1,0 +1,99 @@
+"""The batching writer: group commit, isolation of bad commands, conflicts with other processes."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from adapters.aggregates import UnitOfWork
+from adapters.runtime import Runtime
+from domain.charge_point import ChargePoint
+from domain.id_tag import IdTag
+from domain.vocabulary import AuthorizationStatus
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def set_tag(runtime: Runtime, tag: str, status: AuthorizationStatus = AuthorizationStatus.ACCEPTED):  # type: ignore[no-untyped-def]
+    return lambda unit: runtime.csms.set_id_tag(unit, tag, status, None, None, NOW)
+
+
+async def test_commands_from_many_callers_share_batches(database_url: str) -> None:
+    """200 concurrent commands are committed in far fewer transactions, each with its result."""
+    with Runtime(database_url) as runtime:
+        tags = await asyncio.gather(
+            *(runtime.writer.submit(set_tag(runtime, f"T{n}")) for n in range(200))
+        )
+        assert [t.id_tag for t in tags] == [f"T{n}" for n in range(200)]
+        stats = runtime.writer.stats
+        assert stats.commands == 200
+        assert stats.batches < 200
+        assert runtime.app.recorder.max_notification_id() is not None
+
+
+async def test_a_failing_command_does_not_fail_its_neighbours(database_url: str) -> None:
+    """One command raising in a batch: the others are committed, it alone fails."""
+
+    def broken(unit: UnitOfWork) -> None:
+        runtime.csms.set_id_tag(unit, "HALF", AuthorizationStatus.ACCEPTED, None, None, NOW)
+        msg = "boom after a change"
+        raise RuntimeError(msg)
+
+    with Runtime(database_url) as runtime:
+        results = await asyncio.gather(
+            runtime.writer.submit(set_tag(runtime, "A")),
+            runtime.writer.submit(broken),
+            runtime.writer.submit(set_tag(runtime, "B")),
+            return_exceptions=True,
+        )
+        assert isinstance(results[1], RuntimeError)
+        assert runtime.app.repository.get(IdTag.create_id("A")).id_tag == "A"
+        assert runtime.app.repository.get(IdTag.create_id("B")).id_tag == "B"
+        assert IdTag.create_id("HALF") not in runtime.app.repository
+        assert runtime.cache.peek(IdTag.create_id("HALF")) is None
+
+
+async def test_a_write_by_another_process_is_picked_up(database_url: str) -> None:
+    """A stale cached aggregate conflicts on save; the command is retried on fresh state."""
+    with Runtime(database_url) as first, Runtime(database_url) as second:
+        await first.writer.submit(
+            lambda unit: first.csms.register_charge_point(unit, "CP", None, NOW)
+        )
+        # The second process changes the charge point behind the first one's cache.
+        second.writer.run_now(
+            lambda unit: second.csms.register_charge_point(unit, "CP", "new-hash", NOW)
+        )
+        await first.writer.submit(lambda unit: first.csms.connect(unit, "CP", "c1", NOW, None))
+        fresh = first.app.repository.get(ChargePoint.create_id("CP"))
+        assert fresh.authorization_key_hash == "new-hash"
+        assert fresh.connected
+
+
+async def test_the_invalidator_drops_aggregates_changed_elsewhere(database_url: str) -> None:
+    """Reads see another process's change within a poll interval (e.g. a tag blocked by the CLI)."""
+    with Runtime(database_url) as first, Runtime(database_url) as second:
+        await first.writer.submit(set_tag(first, "TAG"))
+        assert first.cache.peek(IdTag.create_id("TAG")) is not None
+        second.writer.run_now(set_tag(second, "TAG", AuthorizationStatus.BLOCKED))
+        first.invalidator.poll()
+        tag = await first.services.read(IdTag, IdTag.create_id("TAG"))
+        assert tag is not None
+        assert tag.status is AuthorizationStatus.BLOCKED
+
+
+def test_run_now_saves_or_leaves_nothing(sqlite_url: str) -> None:
+    """The CLI path: one command, one save; a failure leaves no trace in cache or store."""
+    with Runtime(sqlite_url) as runtime:
+        runtime.writer.run_now(set_tag(runtime, "OK"))
+
+        def refuse(unit: UnitOfWork) -> None:
+            set_tag(runtime, "NOPE")(unit)
+            msg = "no"
+            raise ValueError(msg)
+
+        with pytest.raises(ValueError, match="no"):
+            runtime.writer.run_now(refuse)
+        assert IdTag.create_id("OK") in runtime.app.repository
+        assert IdTag.create_id("NOPE") not in runtime.app.repository

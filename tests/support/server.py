@@ -1,0 +1,79 @@
+"""A real csms gateway on a loopback port, inside the test's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from adapters.ocpp.routing import Router
+from adapters.ocpp.server import OcppServer
+from adapters.runtime import Runtime
+from domain.credentials import hash_key
+
+
+@dataclass
+class RunningCsms:
+    runtime: Runtime
+    server: OcppServer
+    host: str
+    port: int
+
+    def url(self, charge_point_id: str) -> str:
+        return f"ws://{self.host}:{self.port}/ocpp/{quote(charge_point_id, safe='')}"
+
+    async def register(self, charge_point_id: str, key: str | None = None) -> None:
+        key_hash = None if key is None else hash_key(key, iterations=1000)
+        runtime = self.runtime
+        await runtime.writer.submit(
+            lambda unit: runtime.csms.register_charge_point(
+                unit, charge_point_id, key_hash, runtime.services.clock()
+            )
+        )
+
+    async def run(self, command: Any) -> Any:
+        return await self.runtime.writer.submit(command)
+
+    def events(self) -> list[Any]:
+        """Every event in the store, in log order."""
+        app = self.runtime.app
+        notifications = app.recorder.select_notifications(start=1, limit=100_000)
+        return [app.mapper.to_domain_event(n) for n in notifications]
+
+    async def wait_for(self, name: str, count: int = 1, timeout: float = 5.0) -> list[Any]:
+        """The events, once `count` of them are named `name` (the gateway writes some late)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                events = await asyncio.to_thread(self.events)
+                if [type(e).__qualname__ for e in events].count(name) >= count:
+                    return events
+                await asyncio.sleep(0.02)
+
+    def event_names(self) -> list[str]:
+        return [type(e).__qualname__ for e in self.events()]
+
+
+@asynccontextmanager
+async def running_csms(
+    database_url: str,
+    *,
+    accept_unknown: bool = False,
+    call_timeout: float = 5.0,
+    heartbeat_interval: int = 300,
+    router: Router | None = None,
+) -> AsyncIterator[RunningCsms]:
+    runtime = await asyncio.to_thread(Runtime, database_url, heartbeat_interval=heartbeat_interval)
+    runtime.start()
+    kwargs: dict[str, Any] = {"router": router} if router is not None else {}
+    server = OcppServer(
+        runtime.services, call_timeout=call_timeout, accept_unknown=accept_unknown, **kwargs
+    )
+    try:
+        host, port = await server.start("127.0.0.1", 0)
+        yield RunningCsms(runtime, server, host, port)
+    finally:
+        await server.stop()
+        await asyncio.to_thread(runtime.close)
