@@ -116,14 +116,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _add_charge_point(settings: Settings, args: argparse.Namespace) -> int:
     from adapters.runtime import Runtime
-    from domain.credentials import hash_key
+    from domain.credentials import password_hashes
 
     key = args.authorization_key
-    key_hash = None if key is None else hash_key(key)
+    key_hashes = () if key is None else password_hashes(key)
     with Runtime(settings.database_url) as runtime:
         charge_point = runtime.writer.run_now(
             lambda unit: runtime.csms.register_charge_point(
-                unit, args.charge_point_id, key_hash, datetime.now(UTC)
+                unit, args.charge_point_id, key_hashes, datetime.now(UTC)
             )
         )
     auth = "with an authorization key" if key else "without authorization key"

@@ -68,15 +68,19 @@ class CentralSystem:
     # -- operators ------------------------------------------------------------------------
 
     def register_charge_point(
-        self, aggregates: Aggregates, charge_point_id: str, key_hash: str | None, at: datetime
+        self,
+        aggregates: Aggregates,
+        charge_point_id: str,
+        key_hashes: tuple[str, ...],
+        at: datetime,
     ) -> ChargePoint:
         """Register a charge point, or update the key of one already registered."""
         charge_point = aggregates.get(ChargePoint, ChargePoint.create_id(charge_point_id))
         if charge_point is None:
-            charge_point = ChargePoint(charge_point_id, key_hash, at)
+            charge_point = ChargePoint(charge_point_id, key_hashes, at)
             aggregates.add(charge_point)
         else:
-            charge_point.change_authorization_key(key_hash, at)
+            charge_point.change_authorization_key(key_hashes, at)
         return charge_point
 
     def set_registration_status(

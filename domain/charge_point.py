@@ -53,10 +53,11 @@ class ChargePoint(Aggregate):
 
     @event("Registered")
     def __init__(
-        self, charge_point_id: str, authorization_key_hash: str | None, registered_at: datetime
+        self, charge_point_id: str, key_hashes: tuple[str, ...], registered_at: datetime
     ) -> None:
         self.charge_point_id = charge_point_id
-        self.authorization_key_hash = authorization_key_hash
+        # Salted hashes of the passwords it may present; empty: no authentication.
+        self.key_hashes = tuple(key_hashes)
         self.registered_at = registered_at
         self.registration_status = RegistrationStatus.ACCEPTED
         self.boot: BootInfo | None = None
@@ -69,13 +70,13 @@ class ChargePoint(Aggregate):
 
     # -- registration, by operators ---------------------------------------------------------
 
-    def change_authorization_key(self, key_hash: str | None, changed_at: datetime) -> None:
-        if key_hash != self.authorization_key_hash:
-            self._change_authorization_key(key_hash, changed_at)
+    def change_authorization_key(self, key_hashes: tuple[str, ...], changed_at: datetime) -> None:
+        if tuple(key_hashes) != self.key_hashes:
+            self._change_authorization_key(key_hashes, changed_at)
 
     @event("AuthorizationKeyChanged")
-    def _change_authorization_key(self, key_hash: str | None, changed_at: datetime) -> None:
-        self.authorization_key_hash = key_hash
+    def _change_authorization_key(self, key_hashes: tuple[str, ...], changed_at: datetime) -> None:
+        self.key_hashes = tuple(key_hashes)
 
     def change_registration_status(self, status: RegistrationStatus, changed_at: datetime) -> None:
         if status is not self.registration_status:

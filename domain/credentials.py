@@ -1,7 +1,10 @@
 """Salted hashes for charge point passwords (HTTP Basic auth, OCPP security profile 1).
 
-Only the hash is ever stored. PBKDF2 keeps a stolen event log from revealing keys; its cost is
-paid once per process and key, because verified pairs are remembered.
+Only hashes are ever stored. A charge point may have more than one acceptable password: after an
+AuthorizationKey change both the decoded key and its hex text are accepted, because some charge
+points send the hex literally (OCPP16.md §3.1, T22). PBKDF2 keeps a stolen event log from
+revealing keys; its cost is paid once per process and password, because verified pairs are
+remembered.
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ _ALGORITHM = "pbkdf2_sha256"
 _ITERATIONS = 120_000
 
 
-def hash_key(key: str, *, salt: str | None = None, iterations: int = _ITERATIONS) -> str:
+def hash_key(key: bytes, *, salt: str | None = None, iterations: int = _ITERATIONS) -> str:
     salt = salt or secrets.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", key.encode(), salt.encode(), iterations)
+    digest = hashlib.pbkdf2_hmac("sha256", key, salt.encode(), iterations)
     return f"{_ALGORITHM}${iterations}${salt}${digest.hex()}"
 
 
-def verify_key(key: str, key_hash: str) -> bool:
+def verify_key(key: bytes, key_hash: str) -> bool:
     try:
         algorithm, iterations, salt, _ = key_hash.split("$")
     except ValueError:
@@ -31,20 +34,38 @@ def verify_key(key: str, key_hash: str) -> bool:
     return hmac.compare_digest(candidate, key_hash)
 
 
+def password_hashes(password: str, *, iterations: int = _ITERATIONS) -> tuple[str, ...]:
+    """The hashes to store for a password an operator typed."""
+    return (hash_key(password.encode(), iterations=iterations),)
+
+
+def authorization_key_hashes(hex_key: str, *, iterations: int = _ITERATIONS) -> tuple[str, ...]:
+    """The hashes to store for an OCPP AuthorizationKey (hex): the bytes it encodes, and the
+    hex text itself.
+
+    Raises:
+        ValueError: the key is not hexadecimal.
+    """
+    raw = bytes.fromhex(hex_key)
+    return (hash_key(raw, iterations=iterations), hash_key(hex_key.encode(), iterations=iterations))
+
+
 class KeyVerifier:
-    """Remembers which (hash, key) pairs verified, so reconnect storms cost no PBKDF2 each."""
+    """Remembers which (hash, password) pairs verified, so reconnect storms cost no PBKDF2."""
 
     def __init__(self, capacity: int = 100_000) -> None:
         self._verified: dict[tuple[str, bytes], None] = {}
         self._capacity = capacity
 
-    def verify(self, key: str, key_hash: str) -> bool:
-        memo = (key_hash, hashlib.sha256(key.encode()).digest())
-        if memo in self._verified:
-            return True
-        if not verify_key(key, key_hash):
-            return False
-        if len(self._verified) >= self._capacity:
-            self._verified.clear()
-        self._verified[memo] = None
-        return True
+    def verify(self, password: bytes, key_hashes: tuple[str, ...]) -> bool:
+        fingerprint = hashlib.sha256(password).digest()
+        for key_hash in key_hashes:
+            if (key_hash, fingerprint) in self._verified:
+                return True
+        for key_hash in key_hashes:
+            if verify_key(password, key_hash):
+                if len(self._verified) >= self._capacity:
+                    self._verified.clear()
+                self._verified[(key_hash, fingerprint)] = None
+                return True
+        return False

@@ -89,9 +89,7 @@ class OcppServer:
         if charge_point is None:
             logger.info("refused unknown charge point %r", identity)
             return _refuse(connection, HTTPStatus.NOT_FOUND, "unknown charge point")
-        if charge_point.authorization_key_hash is not None and not self._authenticated(
-            request.headers, charge_point
-        ):
+        if charge_point.key_hashes and not self._authenticated(request.headers, charge_point):
             logger.warning("refused %r: wrong or missing credentials", identity)
             response = _refuse(connection, HTTPStatus.UNAUTHORIZED, "credentials required")
             response.headers["WWW-Authenticate"] = 'Basic realm="csms", charset="UTF-8"'
@@ -112,7 +110,7 @@ class OcppServer:
         if charge_point is None and self.accept_unknown:
             now = self.services.clock()
             charge_point = await self.services.writer.submit(
-                lambda unit: self.services.csms.register_charge_point(unit, identity, None, now)
+                lambda unit: self.services.csms.register_charge_point(unit, identity, (), now)
             )
             logger.info("registered unknown charge point %r on first contact", identity)
         return charge_point
@@ -123,14 +121,12 @@ class OcppServer:
         if scheme.lower() != "basic":
             return False
         try:
-            user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+            user, _, password = base64.b64decode(encoded, validate=True).partition(b":")
+            name = user.decode()
         except (binascii.Error, UnicodeDecodeError):
             return False
-        key_hash = charge_point.authorization_key_hash
-        return (
-            key_hash is not None
-            and user.casefold() == charge_point.charge_point_id.casefold()
-            and self._verifier.verify(password, key_hash)
+        return name.casefold() == charge_point.charge_point_id.casefold() and (
+            self._verifier.verify(password, charge_point.key_hashes)
         )
 
     # -- after the upgrade ------------------------------------------------------------------

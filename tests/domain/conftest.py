@@ -20,6 +20,6 @@ def csms() -> CentralSystem:
 @pytest.fixture
 def registered(csms: CentralSystem, aggregates: InMemoryAggregates) -> InMemoryAggregates:
     """A unit of work holding charge point CP1 (Accepted) and no events pending."""
-    csms.register_charge_point(aggregates, "CP1", None, T0)
+    csms.register_charge_point(aggregates, "CP1", (), T0)
     aggregates.event_names()
     return aggregates

@@ -34,10 +34,10 @@ def test_registering_twice_updates_the_key(
     csms: CentralSystem, aggregates: InMemoryAggregates
 ) -> None:
     """Registering a known identity changes its key and creates nothing new."""
-    first = csms.register_charge_point(aggregates, "CP1", "hash-1", T0)
-    again = csms.register_charge_point(aggregates, "cp1", "hash-2", at(1))
+    first = csms.register_charge_point(aggregates, "CP1", ("hash-1",), T0)
+    again = csms.register_charge_point(aggregates, "cp1", ("hash-2",), at(1))
     assert again is first
-    assert first.authorization_key_hash == "hash-2"
+    assert first.key_hashes == ("hash-2",)
     assert first.charge_point_id == "CP1"
     assert aggregates.event_names() == [
         "ChargePoint.Registered",

@@ -29,7 +29,7 @@ def test_a_whole_session_replays_identically() -> None:
     csms = CentralSystem()
     unit = InMemoryAggregates()
     # Given a charge point that booted, reported a status and ran a transaction
-    csms.register_charge_point(unit, "CP1", None, T0)
+    csms.register_charge_point(unit, "CP1", (), T0)
     csms.set_id_tag(unit, "TAG", AuthorizationStatus.ACCEPTED, None, "FLEET", T0)
     csms.boot(unit, "CP1", BootInfo("Acme", "X", firmware_version="1.0"), at(1))
     stamp = ReportedTime("2026-12-01T12:00:02.123456+01:00", at(2))

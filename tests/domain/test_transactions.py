@@ -203,7 +203,7 @@ def test_another_charge_points_transaction_is_unknown_here(
     csms: CentralSystem, registered: InMemoryAggregates
 ) -> None:
     """CP2 cannot stop CP1's transaction."""
-    csms.register_charge_point(registered, "CP2", None, T0)
+    csms.register_charge_point(registered, "CP2", (), T0)
     started = start(csms, registered)
     decision = csms.stop_transaction(
         registered, "CP2", started.transaction_id, None, 1, START, None, (), at(2)

@@ -59,15 +59,15 @@ async def test_a_write_by_another_process_is_picked_up(database_url: str) -> Non
     """A stale cached aggregate conflicts on save; the command is retried on fresh state."""
     with Runtime(database_url) as first, Runtime(database_url) as second:
         await first.writer.submit(
-            lambda unit: first.csms.register_charge_point(unit, "CP", None, NOW)
+            lambda unit: first.csms.register_charge_point(unit, "CP", (), NOW)
         )
         # The second process changes the charge point behind the first one's cache.
         second.writer.run_now(
-            lambda unit: second.csms.register_charge_point(unit, "CP", "new-hash", NOW)
+            lambda unit: second.csms.register_charge_point(unit, "CP", ("new-hash",), NOW)
         )
         await first.writer.submit(lambda unit: first.csms.connect(unit, "CP", "c1", NOW, None))
         fresh = first.app.repository.get(ChargePoint.create_id("CP"))
-        assert fresh.authorization_key_hash == "new-hash"
+        assert fresh.key_hashes == ("new-hash",)
         assert fresh.connected
 
 

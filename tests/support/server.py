@@ -12,7 +12,7 @@ from urllib.parse import quote
 from adapters.ocpp.routing import Router
 from adapters.ocpp.server import OcppServer
 from adapters.runtime import Runtime
-from domain.credentials import hash_key
+from domain.credentials import password_hashes
 
 
 @dataclass
@@ -26,11 +26,11 @@ class RunningCsms:
         return f"ws://{self.host}:{self.port}/ocpp/{quote(charge_point_id, safe='')}"
 
     async def register(self, charge_point_id: str, key: str | None = None) -> None:
-        key_hash = None if key is None else hash_key(key, iterations=1000)
+        key_hashes = () if key is None else password_hashes(key, iterations=1000)
         runtime = self.runtime
         await runtime.writer.submit(
             lambda unit: runtime.csms.register_charge_point(
-                unit, charge_point_id, key_hash, runtime.services.clock()
+                unit, charge_point_id, key_hashes, runtime.services.clock()
             )
         )
 
