@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from adapters.eventstore import versions_after
 from domain.csms import Csms
 
 logger = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class UnitOfWork:
 class CacheInvalidator:
     """Follows the event log and drops cached aggregates that changed elsewhere."""
 
-    def __init__(self, cache: AggregateCache, poll_interval: float = 0.2) -> None:
+    def __init__(self, cache: AggregateCache, poll_interval: float = 0.5) -> None:
         self._cache = cache
         self._poll_interval = poll_interval
         self._stopping = threading.Event()
@@ -129,16 +130,11 @@ class CacheInvalidator:
         self._thread.join(timeout=5)
 
     def poll(self) -> int:
-        notifications = self._cache.app.recorder.select_notifications(
-            start=self._position, limit=1000, inclusive_of_start=False
-        )
-        for notification in notifications:
-            self._cache.evict_if_older(
-                notification.originator_id,  # type: ignore[arg-type]
-                notification.originator_version,
-            )
-            self._position = notification.id
-        return len(notifications)
+        changes = versions_after(self._cache.app, self._position)
+        for position, aggregate_id, version in changes:
+            self._cache.evict_if_older(aggregate_id, version)
+            self._position = position
+        return len(changes)
 
     def _run(self) -> None:
         while not self._stopping.is_set():

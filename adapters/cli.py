@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -151,3 +152,7 @@ def _set_id_tag(settings: Settings, args: argparse.Namespace) -> int:
     expiry = tag.expiry_date.isoformat() if tag.expiry_date else "never"
     print(f"id tag {tag.id_tag}: {tag.status.value}, expires {expiry}, parent {tag.parent_id_tag}")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

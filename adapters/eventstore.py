@@ -11,14 +11,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+from uuid import UUID
 
 import psycopg
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 from domain.csms import Csms
 
 DEFAULT_DATABASE_URL = "sqlite:///var/csms.db"
+_ARRAY_RECORDER = "adapters.postgres_recorder:ArrayPostgresApplicationRecorder"
 
 
 class DatabaseUrlError(ValueError):
@@ -108,7 +114,7 @@ def environment(database: Database, view: str | None = None) -> dict[str, str]:
             # Fail in seconds, not minutes, when the pool or a lock is stuck (EVENTSOURCING.md §5).
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_LOCK_TIMEOUT": "5",
-        }
+        } | ({} if view is not None else {"APPLICATION_RECORDER_TOPIC": _ARRAY_RECORDER})
     path = _sqlite_path(database, view)
     if not path.startswith("file:"):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -136,3 +142,38 @@ def ensure_schema(database: Database) -> None:
 def open_event_store(database: Database) -> Csms:
     ensure_schema(database)
     return Csms(env=environment(database))
+
+
+def versions_after(app: Csms, position: int, limit: int = 10_000) -> list[tuple[int, UUID, int]]:
+    """(position, aggregate id, version) of the events after `position`, without their state.
+
+    The cache invalidator reads every event the process did not write itself; reading only
+    these three columns keeps that nearly free.
+    """
+    recorder: Any = app.recorder
+    if isinstance(recorder, PostgresApplicationRecorder):
+        statement = sql.SQL(
+            "SELECT notification_id, originator_id, originator_version FROM {}.{}"
+            " WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        ).format(
+            sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name)
+        )
+        with (
+            recorder.datastore.get_connection() as connection,
+            connection.cursor(row_factory=tuple_row) as cursor,
+        ):
+            cursor.execute(statement, (position, limit), prepare=True)
+            return cursor.fetchall()
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        statement = (
+            f"SELECT rowid, originator_id, originator_version FROM {recorder.events_table_name}"
+            " WHERE rowid > ? ORDER BY rowid LIMIT ?"
+        )
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, (position, limit))
+            rows = cursor.fetchall()
+        return [(r[0], UUID(r[1]), r[2]) for r in rows]
+    notifications = recorder.select_notifications(
+        start=position, limit=limit, inclusive_of_start=False
+    )
+    return [(n.id, n.originator_id, n.originator_version) for n in notifications]

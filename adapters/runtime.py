@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import time
 
 from adapters.aggregates import AggregateCache, CacheInvalidator
 from adapters.eventstore import Database, open_event_store, parse_database_url
@@ -41,3 +43,32 @@ class Runtime:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def tune_garbage_collector() -> None:
+    """Make full garbage collections rare, and log the slow ones.
+
+    A server holding thousands of connections and cached aggregates has millions of tracked
+    objects; with the default thresholds a full collection ran every 0.6 s under load and
+    stopped both threads for 90-140 ms each time, which was most of the p99. Most garbage here
+    is freed by reference counting; the cyclic collector only needs to run now and then.
+    """
+    gc.collect()
+    gc.freeze()  # what start-up built (modules, schemas, models) is never garbage
+    gc.set_threshold(50_000, 20, 100)
+    started = [0.0]
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        elif (elapsed := time.perf_counter() - started[0]) > SLOW_COLLECTION:
+            logger.warning(
+                "garbage collection of generation %d took %.0f ms",
+                info["generation"],
+                elapsed * 1e3,
+            )
+
+    gc.callbacks.append(watch)
+
+
+SLOW_COLLECTION = 0.05  # seconds

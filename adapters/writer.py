@@ -49,6 +49,7 @@ class WriterStats:
 
 
 _STOP = object()
+SLOW_SAVE = 0.1  # seconds; a save slower than this is logged
 
 
 class Writer:
@@ -56,11 +57,18 @@ class Writer:
         self.cache = cache
         self.max_batch = max_batch
         self.stats = WriterStats()
+        # The log position of the last event this writer committed (read-your-writes).
+        self.position = 0
+        self._listeners: list[Callable[[int], None]] = []
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="writer", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
+
+    def on_commit(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(position)` in the writer thread after each commit (wakes projections)."""
+        self._listeners.append(listener)
 
     def stop(self) -> None:
         self._queue.put(_STOP)
@@ -83,7 +91,7 @@ class Writer:
         unit = UnitOfWork(self.cache)
         try:
             result = command(unit)
-            self.cache.app.save(*unit.pending())
+            self._save(unit)
         except BaseException:
             self.cache.evict(unit.touched)
             raise
@@ -127,7 +135,7 @@ class Writer:
             started = time.perf_counter()
             pending = unit.pending()
             events = sum(len(a.pending_events) for a in pending)
-            self.cache.app.save(*pending)
+            self._save(unit)
             self._count(len(batch), events, time.perf_counter() - started)
         except Exception as error:
             self.cache.evict(unit.touched)
@@ -156,7 +164,7 @@ class Writer:
                 pending = unit.pending()
                 started = time.perf_counter()
                 events = sum(len(a.pending_events) for a in pending)
-                self.cache.app.save(*pending)
+                self._save(unit)
                 self._count(1, events, time.perf_counter() - started)
             except Exception as failure:
                 self.cache.evict(unit.touched)
@@ -167,6 +175,34 @@ class Writer:
                 self.cache.put_if_absent(aggregate)
             _complete([(item, result, None)])
             return
+
+    def _save(self, unit: UnitOfWork) -> None:
+        pending = unit.pending()
+        if not pending:
+            return
+        # Straight to the recorder: Application.save() would check every object against
+        # runtime Protocols and look for snapshots, which cost more than the rest of the batch.
+        app = self.cache.app
+        started = time.perf_counter()
+        events = [event for aggregate in pending for event in aggregate.collect_events()]
+        stored = [app.mapper.to_stored_event(event) for event in events]
+        encoded = time.perf_counter()
+        positions = app.recorder.insert_events(stored)
+        inserted = time.perf_counter()
+        if inserted - started > SLOW_SAVE:
+            logger.warning(
+                "slow save of %d events: %.0f ms encoding, %.0f ms inserting",
+                len(events),
+                (encoded - started) * 1e3,
+                (inserted - encoded) * 1e3,
+            )
+        if positions:
+            self.position = max(self.position, positions[-1])
+            for listener in self._listeners:
+                try:
+                    listener(self.position)
+                except Exception:
+                    logger.exception("a commit listener failed")
 
     def _count(self, commands: int, events: int, seconds: float) -> None:
         stats = self.stats

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.charge_point import ChargePoint, start_key
-from domain.errors import ChargePointNotAccepted, UnknownChargePoint
+from domain.errors import ChargePointNotAccepted
 from domain.id_tag import IdTag, unknown_tag
+from domain.operator_use_cases import OperatorUseCases, charge_point_of
 from domain.ports import Aggregates
 from domain.transaction import Transaction
 from domain.transaction_ids import TransactionIds
@@ -27,9 +28,7 @@ from domain.values import (
     StopDecision,
 )
 from domain.vocabulary import (
-    AuthorizationStatus,
     DataTransferStatus,
-    RegistrationStatus,
     StopReason,
 )
 
@@ -39,13 +38,6 @@ class Policy:
     heartbeat_interval: int = 300
     # Vendors whose DataTransfer we understand; none yet, so every vendor is unknown.
     known_vendors: frozenset[str] = frozenset()
-
-
-def charge_point_of(aggregates: Aggregates, charge_point_id: str) -> ChargePoint:
-    charge_point = aggregates.get(ChargePoint, ChargePoint.create_id(charge_point_id))
-    if charge_point is None:
-        raise UnknownChargePoint(charge_point_id)
-    return charge_point
 
 
 def ensure_accepted(charge_point: ChargePoint) -> None:
@@ -61,57 +53,11 @@ def authorize(aggregates: Aggregates, id_tag: str, now: datetime) -> Authorizati
     return tag.authorization(now) if tag else unknown_tag()
 
 
-class CentralSystem:
+class CentralSystem(OperatorUseCases):
+    """The use cases of charge points; those of operators come from `OperatorUseCases`."""
+
     def __init__(self, policy: Policy | None = None) -> None:
         self.policy = policy or Policy()
-
-    # -- operators ------------------------------------------------------------------------
-
-    def register_charge_point(
-        self,
-        aggregates: Aggregates,
-        charge_point_id: str,
-        key_hashes: tuple[str, ...],
-        at: datetime,
-    ) -> ChargePoint:
-        """Register a charge point, or update the key of one already registered."""
-        charge_point = aggregates.get(ChargePoint, ChargePoint.create_id(charge_point_id))
-        if charge_point is None:
-            charge_point = ChargePoint(charge_point_id, key_hashes, at)
-            aggregates.add(charge_point)
-        else:
-            charge_point.change_authorization_key(key_hashes, at)
-        return charge_point
-
-    def set_registration_status(
-        self,
-        aggregates: Aggregates,
-        charge_point_id: str,
-        status: RegistrationStatus,
-        at: datetime,
-    ) -> ChargePoint:
-        charge_point = charge_point_of(aggregates, charge_point_id)
-        charge_point.change_registration_status(status, at)
-        return charge_point
-
-    def set_id_tag(
-        self,
-        aggregates: Aggregates,
-        id_tag: str,
-        status: AuthorizationStatus,
-        expiry_date: datetime | None,
-        parent_id_tag: str | None,
-        at: datetime,
-        *,
-        concurrent_transactions: bool = True,
-    ) -> IdTag:
-        tag = aggregates.get(IdTag, IdTag.create_id(id_tag))
-        if tag is None:
-            tag = IdTag(id_tag, status, expiry_date, parent_id_tag, concurrent_transactions, at)
-            aggregates.add(tag)
-        else:
-            tag.update(status, expiry_date, parent_id_tag, concurrent_transactions, at)
-        return tag
 
     # -- the connection -------------------------------------------------------------------
 

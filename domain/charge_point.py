@@ -9,13 +9,16 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.values import BootInfo, MeterValue, ReportedTime, StatusReport
+from domain.values import BootInfo, ConfigurationKey, MeterValue, ReportedTime, StatusReport
 from domain.vocabulary import (
+    AvailabilityType,
     ChargePointErrorCode,
     ConnectorStatus,
     RegistrationStatus,
     StopReason,
 )
+
+SECRET_KEY = "authorizationkey"
 
 # How many recent StartTransactions we remember to recognise a repeated one (OCPP16.md T3).
 RECENT_STARTS = 16
@@ -67,6 +70,9 @@ class ChargePoint(Aggregate):
         self.last_connected_at: datetime | None = None
         self.connectors: dict[int, Connector] = {}
         self.recent_starts: dict[StartKey, int] = {}
+        self.availability: dict[int, AvailabilityType] = {}
+        self.scheduled_availability: dict[int, AvailabilityType] = {}
+        self.configuration: dict[str, ConfigurationKey] = {}
 
     # -- registration, by operators ---------------------------------------------------------
 
@@ -85,6 +91,64 @@ class ChargePoint(Aggregate):
     @event("RegistrationStatusChanged")
     def _change_registration_status(self, status: RegistrationStatus, changed_at: datetime) -> None:
         self.registration_status = status
+
+    # -- what the charge point answered to our commands ---------------------------------------
+
+    @event("AvailabilityChanged")
+    def change_availability(
+        self,
+        connector_id: int,
+        availability: AvailabilityType,
+        scheduled: bool,
+        changed_at: datetime,
+    ) -> None:
+        """ChangeAvailability was Accepted (now) or Scheduled (after the running transaction)."""
+        if scheduled:
+            self.scheduled_availability[connector_id] = availability
+        else:
+            self.scheduled_availability.pop(connector_id, None)
+            self.availability[connector_id] = availability
+
+    def report_configuration(
+        self,
+        keys: tuple[ConfigurationKey, ...],
+        unknown_keys: tuple[str, ...],
+        complete: bool,
+        reported_at: datetime,
+    ) -> None:
+        # AuthorizationKey is write-only: never kept, whatever a charge point sends.
+        kept = tuple(k for k in keys if k.key.casefold() != SECRET_KEY)
+        self._report_configuration(kept, unknown_keys, complete, reported_at)
+
+    @event("ConfigurationReported")
+    def _report_configuration(
+        self,
+        keys: tuple[ConfigurationKey, ...],
+        unknown_keys: tuple[str, ...],
+        complete: bool,
+        reported_at: datetime,
+    ) -> None:
+        if complete:
+            self.configuration = {}
+        for name in unknown_keys:
+            self.configuration.pop(name.casefold(), None)
+        for entry in keys:
+            self.configuration[entry.key.casefold()] = entry
+
+    def change_configuration(
+        self, key: str, value: str, reboot_required: bool, changed_at: datetime
+    ) -> None:
+        if key.casefold() != SECRET_KEY:
+            self._change_configuration(key, value, reboot_required, changed_at)
+
+    @event("ConfigurationChanged")
+    def _change_configuration(
+        self, key: str, value: str, reboot_required: bool, changed_at: datetime
+    ) -> None:
+        known = self.configuration.get(key.casefold())
+        readonly = known.readonly if known else False
+        name = known.key if known else key
+        self.configuration[key.casefold()] = ConfigurationKey(name, readonly, value)
 
     @property
     def accepted(self) -> bool:

@@ -52,6 +52,7 @@ VALUE_TYPES: tuple[type[Any], ...] = (
     values.MeterValue,
     values.BootInfo,
     values.StatusReport,
+    values.ConfigurationKey,
 )
 
 

@@ -4,6 +4,7 @@ transaction) are values, not exceptions.
     DomainError
     ├── UnknownChargePoint          the identity was never registered
     ├── ChargePointNotAccepted      a Pending or Rejected charge point sent a request
+    ├── UnknownCommand              no remote command has that id
     └── TransactionIdsExhausted     the int32 range of OCPP transaction ids is used up
 """
 
@@ -31,6 +32,15 @@ class ChargePointNotAccepted(DomainError):
 
     def __repr__(self) -> str:
         return f"ChargePointNotAccepted({self.charge_point_id!r}, {self.status!r})"
+
+
+class UnknownCommand(DomainError):
+    def __init__(self, command_id: object) -> None:
+        self.command_id = command_id
+        super().__init__(f"no remote command {command_id}")
+
+    def __repr__(self) -> str:
+        return f"UnknownCommand({self.command_id!r})"
 
 
 class TransactionIdsExhausted(DomainError):

@@ -75,6 +75,15 @@ class StatusReport:
 
 
 @dataclass(frozen=True)
+class ConfigurationKey:
+    """One configuration key as the charge point reported it (GetConfiguration)."""
+
+    key: str
+    readonly: bool
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class Authorization:
     """The answer to "may this id tag charge?" (OCPP's IdTagInfo)."""
 

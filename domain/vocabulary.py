@@ -171,3 +171,20 @@ ENUMS: tuple[type[Enum], ...] = (
     ValueFormat,
     DataTransferStatus,
 )
+
+
+class CommandFailure(Enum):
+    """Why a remote command got no usable answer."""
+
+    OFFLINE = "Offline"
+    TIMED_OUT = "TimedOut"
+    CALL_ERROR = "CallError"
+    INVALID_RESPONSE = "InvalidResponse"
+
+
+class AvailabilityType(Enum):
+    OPERATIVE = "Operative"
+    INOPERATIVE = "Inoperative"
+
+
+ENUMS = (*ENUMS, CommandFailure, AvailabilityType)

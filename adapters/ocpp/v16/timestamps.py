@@ -95,6 +95,14 @@ def parse_timestamp(raw: str | None) -> ParsedTimestamp:
     """
     if raw is None:
         return ParsedTimestamp(raw=None, at=None)
+    # Fast path for what nearly every charger sends: RFC 3339 with `Z` or an offset.
+    if len(raw) >= 20 and raw[10] == "T":
+        try:
+            moment = datetime.fromisoformat(raw)
+            if moment.tzinfo is not None:
+                return ParsedTimestamp(raw=raw, at=moment.astimezone(UTC))
+        except (ValueError, OverflowError):
+            pass  # the careful reading below says what is wrong
     if not raw.strip():
         return ParsedTimestamp(raw=raw, at=None, findings=[f"{raw!r} is an empty date-time"])
     try:

@@ -1,0 +1,80 @@
+"""A faster insert for the PostgreSQL event store: one statement, one round trip.
+
+The library's insert is a pipelined transaction of four statements (lock timeout, table lock,
+NOTIFY, insert of composite-type values) plus a commit. Each step hands the GIL back and forth
+with the event loop, and under load that, not PostgreSQL, made a 500-event save take 150 ms
+instead of 30. Here one plpgsql function takes the same EXCLUSIVE table lock (so insert order
+stays commit order for readers of the log, EVENTSOURCING.md §1.3), sends the same NOTIFY and
+inserts rows read from one JSON parameter, so that the client does almost no per-row work.
+"""
+
+from __future__ import annotations
+
+from base64 import b64encode
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier, Literal
+
+
+class ArrayPostgresApplicationRecorder(PostgresApplicationRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        function = Identifier(self.datastore.schema, f"{self.events_table_name}_append")
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE OR REPLACE FUNCTION {function}(events json)"
+                " RETURNS bigint LANGUAGE plpgsql AS $body$"
+                " DECLARE last bigint;"
+                " BEGIN"
+                "  PERFORM set_config('lock_timeout', {lock_timeout}, true);"
+                "  LOCK TABLE {table} IN EXCLUSIVE MODE;"
+                "  PERFORM pg_notify({channel}, '');"
+                "  WITH appended AS ("
+                "   INSERT INTO {table} (originator_id, originator_version, topic, state)"
+                "   SELECT (e->>0)::{id_type}, (e->>1)::bigint, e->>2, decode(e->>3, 'base64')"
+                "   FROM json_array_elements(events) AS e"
+                "   RETURNING notification_id)"
+                "  SELECT max(notification_id) INTO last FROM appended;"
+                "  RETURN last;"
+                " END $body$"
+            ).format(
+                function=function,
+                id_type=Identifier(self.datastore.originator_id_type),
+                lock_timeout=Literal(f"{self.datastore.lock_timeout}s"),
+                table=Identifier(self.datastore.schema, self.events_table_name),
+                channel=Literal(self.channel_name),
+            )
+        )
+        self.append_statement = SQL("SELECT {function}(%s::json) AS last").format(function=function)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        if kwargs.get("tracking") is not None:  # process recorders keep the library's path
+            return super().insert_events(stored_events, **kwargs)
+        # One JSON text parameter, encoded in C: psycopg would adapt four arrays element by
+        # element in Python, holding the GIL the event loop needs.
+        events = orjson.dumps(
+            [
+                (e.originator_id, e.originator_version, e.topic, b64encode(e.state).decode())
+                for e in stored_events
+            ]
+        ).decode()
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+            # Autocommit: the function's statement is its own transaction, lock included.
+            cursor.execute(self.append_statement, (events,), prepare=True)
+            row = cursor.fetchone()
+        # The table lock makes the ids of one append contiguous.
+        assert row is not None
+        last: int = row["last"]
+        return list(range(last - len(stored_events) + 1, last + 1))

@@ -1,0 +1,148 @@
+"""The charge points view in PostgreSQL: `<view>_charge_points` and `<view>_connectors` next
+to `<view>_tracking`, in the configured schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
+from psycopg import sql
+
+from projections.charge_points.view import (
+    CHARGE_POINT_COLUMNS,
+    CONNECTOR_COLUMNS,
+    ChargePointsSql,
+    ChargePointsView,
+)
+from projections.storage import PostgresStorage
+
+
+def _columns(names: tuple[str, ...]) -> sql.Composed:
+    return sql.SQL(", ").join(map(sql.Identifier, names))
+
+
+class PostgresChargePointsView(PostgresStorage, ChargePointsView):
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        names = {
+            "charge_points": self.table("charge_points"),
+            "connectors": self.table("connectors"),
+            "id_index": sql.Identifier(self.table_name("charge_points_id_idx")),
+        }
+        # Keys sort by code point ("C"), like SQLite and Python, so cursors mean one thing.
+        self.add_create_statement(
+            "CREATE TABLE IF NOT EXISTS {charge_points} ("
+            ' charge_point_key text COLLATE "C" PRIMARY KEY,'
+            " id uuid NOT NULL,"
+            " charge_point_id text NOT NULL,"
+            " vendor text, model text,"
+            " charge_point_serial_number text, charge_box_serial_number text,"
+            " firmware_version text, iccid text, imsi text,"
+            " meter_type text, meter_serial_number text,"
+            " registration_status text NOT NULL,"
+            " connected boolean NOT NULL DEFAULT false,"
+            " last_connected_at timestamptz, last_disconnected_at timestamptz,"
+            " booted_at timestamptz,"
+            " registered_at timestamptz NOT NULL,"
+            " updated_at timestamptz NOT NULL)",
+            **names,
+        )
+        self.add_create_statement(
+            "CREATE UNIQUE INDEX IF NOT EXISTS {id_index} ON {charge_points} (id)", **names
+        )
+        self.add_create_statement(
+            "CREATE TABLE IF NOT EXISTS {connectors} ("
+            ' charge_point_key text COLLATE "C" NOT NULL,'
+            " connector_id integer NOT NULL,"
+            " status text NOT NULL,"
+            " error_code text NOT NULL,"
+            " info text, vendor_id text, vendor_error_code text,"
+            " timestamp timestamptz, timestamp_raw text,"
+            " updated_at timestamptz NOT NULL,"
+            " transaction_id integer,"
+            " PRIMARY KEY (charge_point_key, connector_id))",
+            **names,
+        )
+
+        def statement(text: str) -> sql.Composed:
+            return sql.SQL(text).format(
+                **names,
+                charge_point_columns=_columns(CHARGE_POINT_COLUMNS),
+                connector_columns=_columns(CONNECTOR_COLUMNS),
+            )
+
+        self.sql = ChargePointsSql(
+            register=statement(
+                "INSERT INTO {charge_points} (charge_point_key, id, charge_point_id,"
+                " registration_status, registered_at, updated_at)"
+                " VALUES (%(key)s, %(id)s, %(charge_point_id)s, %(registration_status)s,"
+                " %(at)s, %(at)s)"
+                " ON CONFLICT (charge_point_key) DO NOTHING"
+            ),
+            set_registration_status=statement(
+                "UPDATE {charge_points} SET registration_status = %(status)s,"
+                " updated_at = %(at)s WHERE id = %(id)s"
+            ),
+            touch=statement("UPDATE {charge_points} SET updated_at = %(at)s WHERE id = %(id)s"),
+            connect=statement(
+                "UPDATE {charge_points} SET connected = true, last_connected_at = %(at)s,"
+                " updated_at = %(at)s WHERE id = %(id)s"
+            ),
+            disconnect=statement(
+                "UPDATE {charge_points} SET connected = false, last_disconnected_at = %(at)s,"
+                " updated_at = %(at)s WHERE id = %(id)s"
+            ),
+            boot=statement(
+                "UPDATE {charge_points} SET vendor = %(vendor)s, model = %(model)s,"
+                " charge_point_serial_number = %(charge_point_serial_number)s,"
+                " charge_box_serial_number = %(charge_box_serial_number)s,"
+                " firmware_version = %(firmware_version)s, iccid = %(iccid)s,"
+                " imsi = %(imsi)s, meter_type = %(meter_type)s,"
+                " meter_serial_number = %(meter_serial_number)s,"
+                " booted_at = %(at)s, updated_at = %(at)s WHERE id = %(id)s"
+            ),
+            # INSERT ... SELECT leaves parameter types to inference: cast every one.
+            report_connector=statement(
+                "INSERT INTO {connectors} (charge_point_key, connector_id, status, error_code,"
+                " info, vendor_id, vendor_error_code, timestamp, timestamp_raw, updated_at)"
+                " SELECT charge_point_key, %(connector_id)s::integer, %(status)s::text,"
+                " %(error_code)s::text, %(info)s::text, %(vendor_id)s::text,"
+                " %(vendor_error_code)s::text, %(timestamp)s::timestamptz,"
+                " %(timestamp_raw)s::text, %(at)s::timestamptz"
+                " FROM {charge_points} WHERE id = %(id)s"
+                " ON CONFLICT (charge_point_key, connector_id) DO UPDATE SET"
+                " status = EXCLUDED.status, error_code = EXCLUDED.error_code,"
+                " info = EXCLUDED.info, vendor_id = EXCLUDED.vendor_id,"
+                " vendor_error_code = EXCLUDED.vendor_error_code,"
+                " timestamp = EXCLUDED.timestamp, timestamp_raw = EXCLUDED.timestamp_raw,"
+                " updated_at = EXCLUDED.updated_at"
+            ),
+            begin_transaction=statement(
+                "INSERT INTO {connectors} (charge_point_key, connector_id, status, error_code,"
+                " updated_at, transaction_id)"
+                " SELECT charge_point_key, %(connector_id)s::integer, %(status)s::text,"
+                " %(error_code)s::text, %(at)s::timestamptz, %(transaction_id)s::integer"
+                " FROM {charge_points} WHERE id = %(id)s"
+                " ON CONFLICT (charge_point_key, connector_id) DO UPDATE SET"
+                " transaction_id = EXCLUDED.transaction_id"
+            ),
+            end_transaction=statement(
+                "UPDATE {connectors} SET transaction_id = NULL"
+                " WHERE transaction_id = %(transaction_id)s AND charge_point_key ="
+                " (SELECT charge_point_key FROM {charge_points} WHERE id = %(id)s)"
+            ),
+            get_charge_point=statement(
+                "SELECT {charge_point_columns} FROM {charge_points}"
+                " WHERE charge_point_key = %(key)s"
+            ),
+            list_charge_points=statement(
+                "SELECT {charge_point_columns} FROM {charge_points}"
+                " WHERE charge_point_key > %(after)s"
+                " ORDER BY charge_point_key LIMIT %(first)s"
+            ),
+            connectors_of=statement(
+                "SELECT {connector_columns} FROM {connectors}"
+                " WHERE charge_point_key = ANY(%(keys)s)"
+                " ORDER BY charge_point_key, connector_id"
+            ),
+        )

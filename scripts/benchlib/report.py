@@ -1,0 +1,256 @@
+"""The human-readable report."""
+
+from __future__ import annotations
+
+from benchlib.chargepoint import ACTIONS
+
+NAMES = {"csms": "csms (A)", "reference": "reference (B)"}
+W0, W = 30, 24
+
+
+def fmt(v, unit: str = "", nd: int = 1) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.{nd}f}{unit}"
+    return f"{v:,}{unit}"
+
+
+def pct3(p: dict | None) -> str:
+    if not p or not p.get("n"):
+        return "-"
+    return f"{p['p50']:.2f} / {p['p95']:.2f} / {p['p99']:.2f}"
+
+
+def row(label: str, cells: list[str]) -> str:
+    return f"  {label:<{W0}}" + "".join(f"{c:>{W}}" for c in cells)
+
+
+def render(rep: dict) -> str:
+    m = rep["machine"]
+    s = rep["settings"]
+    tg = rep["targets"]
+    keys = [k for k in ("csms", "reference") if k in tg]
+    out = [
+        f"csms bench, run {rep['run']}, {rep['started']}",
+        f"machine   {m['nproc']} CPUs ({m['cpu_model']}), {m['mem_gib']} GiB, "
+        f"Python {m['python']}, websockets {m['websockets']}, kernel {m['kernel']}, "
+        f"nofile {m['nofile'][0]}",
+        "pinning   "
+        + ("server CPU0, load generator CPU1 (PostgreSQL not pinned)" if s["pin"] else "none"),
+        f"canary    start {rep['canary_start_ms']} ms, end {rep['canary_end_ms']} ms "
+        "(fixed pure-Python loop, best of 5; PERF.md: ~10.5 quiet, 17-20 noisy host)",
+    ]
+    if rep.get("interrupted"):
+        out.append("INTERRUPTED: the figures below are partial")
+    for k in keys:
+        t = tg[k]
+        if "unavailable" in t:
+            out.append(f"{NAMES[k]}: NOT RUN: {t['unavailable']}")
+        elif "error" in t:
+            out.append(f"{NAMES[k]}: FAILED: {t['error']}")
+    live = [k for k in keys if tg[k].get("phases")]
+    if not live:
+        return "\n".join(out)
+    ph = {k: tg[k]["phases"] for k in live}
+    hdr = row("", [NAMES[k] for k in live])
+    out += ["", hdr]
+    out.append(row("server startup s", [fmt(tg[k].get("startup_s")) for k in live]))
+    out.append(
+        row(
+            "canary before/after ms",
+            [f"{tg[k].get('canary_before_ms')} / {tg[k].get('canary_after_ms')}" for k in live],
+        )
+    )
+    if "csms" in live:
+
+        def reg(t: dict) -> str:
+            r = t.get("id_tag_registration")
+            if not r:
+                return "none (tags unknown)"
+            return "FAILED" if r.get("error") else f"{r['count']} in {r['seconds']:.1f} s"
+
+        out.append(
+            row("idTags registered Accepted", [reg(tg[k]) if k == "csms" else "-" for k in live])
+        )
+    closed = {k: ph[k].get("closed") for k in live}
+    if any(closed.values()):
+        c0 = next(v for v in closed.values() if v)
+        out += ["", f"closed loop: {s['charge_points']} CPs, {s['duration']} s window"]
+
+        def cl(label: str, f) -> None:
+            out.append(row(label, [f(closed[k]) if closed[k] else "-" for k in live]))
+
+        cl("CPs ready", lambda c: f"{c['charge_points']}/{c['requested']}")
+        cl("setup (connect+boot+status) s", lambda c: fmt(c["setup_s"], nd=2))
+        cl("msgs/s", lambda c: fmt(c["msgs_per_s"], nd=0))
+        cl("CALLs answered in window", lambda c: fmt(c["window_results"]))
+        cl("server CPU us/msg", lambda c: fmt(c.get("server_cpu_us_per_msg")))
+        cl("server CPU % of one core", lambda c: fmt(c["server_cpu_pct"], "%"))
+        if "pg_cpu_s" in c0:
+            cl(
+                "PG backends CPU us/msg",
+                lambda c: (
+                    f"{fmt(c.get('pg_cpu_us_per_msg'))} ({c['pg_backends']})"
+                    if "pg_cpu_s" in c
+                    else "-"
+                ),
+            )
+        cl("load generator CPU %", lambda c: fmt(c["client_cpu_pct"], "%"))
+        cl("CALLERRORs", lambda c: fmt(c["callerror_total"]))
+        cl("other protocol problems", lambda c: fmt(sum(c["violations"].values())))
+        cl("connections lost", lambda c: fmt(sum(c["connections_lost"].values())))
+        cl("unanswered at end", lambda c: fmt(c["unanswered"]))
+        cl("StartTx / distinct txIds", lambda c: f"{c['starts']} / {c['distinct_tx_ids']}")
+        out.append(row("latency ms p50 / p95 / p99", ["" for _ in live]))
+        for a in ACTIONS:
+            if a in {"BootNotification", "StatusNotification"}:
+                cl(f"  {a} (setup)", lambda c, a=a: pct3(c["setup_latency_ms"].get(a)))
+            else:
+                cl(f"  {a}", lambda c, a=a: pct3(c["latency_ms"].get(a)))
+        cl("  all (window)", lambda c: pct3(c["latency_all_ms"]))
+    idle = {k: ph[k].get("idle") for k in live}
+    if any(idle.values()):
+        out += ["", f"idle: {s['idle_connections']} CPs, BootNotification + Heartbeat, then silent"]
+
+        def il(label: str, f) -> None:
+            out.append(row(label, [f(idle[k]) if idle[k] else "-" for k in live]))
+
+        il("connected", lambda i: f"{i['connections']}/{i['requested']} in {i['setup_s']:.1f} s")
+        il(
+            "server RSS before / after MB",
+            lambda i: f"{i['rss_before_kb'] / 1024:.1f} / {i['rss_after_kb'] / 1024:.1f}",
+        )
+        il("RSS per idle connection KB", lambda i: fmt(i["rss_per_conn_kb"]))
+        il("server CPU while holding", lambda i: fmt(i["hold_cpu_pct"], "%"))
+        il("CALLERRORs", lambda i: fmt(i["callerror_total"]))
+    opn = {k: ph[k].get("open") for k in live}
+    if any(opn.values()):
+        o0 = next(v for v in opn.values() if v)
+        out += [
+            "",
+            f"open loop: {o0['target_rate']:.0f} msgs/s scheduled for {s['open_loop_seconds']} s"
+            f" over {s['charge_points']} CPs (half of {o0.get('rate_basis', '?')}'s closed-loop"
+            " rate)",
+        ]
+
+        def ol(label: str, f) -> None:
+            out.append(row(label, [f(opn[k]) if opn[k] else "-" for k in live]))
+
+        ol("achieved msgs/s", lambda o: fmt(o["msgs_per_s"], nd=0))
+        ol("latency ms p50 / p95 / p99", lambda o: pct3(o["latency_all_ms"]))
+        ol("latency ms max", lambda o: fmt(o["latency_all_ms"].get("max"), nd=1))
+        for a in ACTIONS[2:]:
+            ol(f"  {a}", lambda o, a=a: pct3(o["latency_ms"].get(a)))
+        ol("server CPU us/msg", lambda o: fmt(o.get("server_cpu_us_per_msg")))
+        ol("server CPU % of one core", lambda o: fmt(o["server_cpu_pct"], "%"))
+        ol("CALLERRORs", lambda o: fmt(o["callerror_total"]))
+        ol("unanswered after drain", lambda o: fmt(o["unanswered"]))
+    if "csms" in live:
+        out += ["", *events_lines(tg["csms"])]
+        if s.get("keep_db") and tg["csms"].get("database"):
+            out.append(f"  database kept: {tg['csms']['database']}")
+    ca, cb = closed.get("csms"), closed.get("reference")
+    if ca and cb and cb["msgs_per_s"]:
+        out += [
+            "",
+            f"ratio A/B msgs/s (closed loop): {ca['msgs_per_s'] / cb['msgs_per_s']:.3f}"
+            f"   ({ca['msgs_per_s']:,.0f} / {cb['msgs_per_s']:,.0f})",
+        ]
+        if ca.get("server_cpu_us_per_msg") and cb.get("server_cpu_us_per_msg"):
+            out.append(
+                "ratio A/B server CPU per msg: "
+                f"{ca['server_cpu_us_per_msg'] / cb['server_cpu_us_per_msg']:.2f}"
+            )
+    problems = problem_lines(tg, live)
+    out += ["", "problems seen:" if problems else "problems seen: none", *problems]
+    if rep.get("log_dir"):
+        out.append(f"logs kept in {rep['log_dir']}")
+    return "\n".join(out)
+
+
+def events_lines(t: dict) -> list[str]:
+    ev = t.get("events") or {}
+    if "error" in ev:
+        return [f"events written (A): could not count: {ev['error']}"]
+    answered: dict[str, int] = {}
+    for p in t["phases"].values():
+        for a, n in p.get("answered", {}).items():
+            answered[a] = answered.get(a, 0) + n
+    calls = sum(answered.values())
+    non_hb = calls - answered.get("Heartbeat", 0)
+    lines = []
+    if "events" in ev:
+        n = ev["events"]
+        per = f", {n / non_hb:.2f} per non-Heartbeat CALL" if non_hb else ""
+        lines.append(
+            f"events written (A): {n:,} rows in {ev['table']} for {calls:,} CALLs answered "
+            f"({non_hb:,} not Heartbeat){per}"
+        )
+        if ev.get("note"):
+            lines.append(f"  note: {ev['note']}")
+    else:
+        lines.append(f"events written (A): {ev.get('note', 'unknown')}")
+    if answered:
+        lines.append("  CALLs answered: " + ", ".join(f"{a}={n:,}" for a, n in answered.items()))
+    if ev.get("by_topic"):
+        lines.append("  by topic: " + ", ".join(f"{k}={v:,}" for k, v in ev["by_topic"].items()))
+    if ev.get("tables"):
+        lines.append(
+            "  tables: " + ", ".join(f"{k}={v:,}" for k, v in sorted(ev["tables"].items()))
+        )
+    return lines
+
+
+def problem_lines(tg: dict, live: list[str]) -> list[str]:
+    lines = []
+    for k in live:
+        t = tg[k]
+        name = NAMES[k]
+        for pname, p in t["phases"].items():
+            where = f"{name} {pname}:"
+            for key, n in sorted(p.get("callerrors", {}).items()):
+                sample = p.get("samples", {}).get(f"CALLERROR {key}", "")
+                lines.append(f"  {where} {n} CALLERROR {key}  e.g. {sample[:160]}")
+            for key, n in sorted(p.get("violations", {}).items()):
+                sample = p.get("samples", {}).get(key, "")
+                lines.append(f"  {where} {n} x {key}  e.g. {sample[:160]}")
+            for key, n in p.get("connect_errors", {}).items():
+                lines.append(f"  {where} {n} x {key}")
+            for key, n in p.get("connections_lost", {}).items():
+                lines.append(f"  {where} {n} connections lost by the server: {key}")
+            if p.get("unanswered"):
+                lines.append(f"  {where} {p['unanswered']} CALLs never answered")
+            if p.get("close_stuck"):
+                lines.append(f"  {where} {p['close_stuck']} connections did not close in 10 s")
+            bs = {b: n for b, n in p.get("boot_status", {}).items() if b != "Accepted"}
+            if bs:
+                lines.append(f"  {where} BootNotification statuses {bs}")
+            if p.get("server_calls"):
+                lines.append(f"  {where} server-initiated CALLs {p['server_calls']}")
+            if k == "csms" and p.get("starts") and p["distinct_tx_ids"] < p["starts"]:
+                lines.append(
+                    f"  {where} {p['starts'] - p['distinct_tx_ids']} repeated transactionIds"
+                )
+            tags = {s: n for s, n in p.get("idtag_status", {}).items() if "Accepted" not in s}
+            if tags:
+                lines.append(f"  {where} idTagInfo statuses {tags}")
+        if t.get("note"):
+            lines.append(f"  {name}: note: {t['note']}")
+        if (t.get("id_tag_registration") or {}).get("error"):
+            lines.append(f"  {name}: id tag registration: {t['id_tag_registration']['error']}")
+        ex = t.get("exit", {})
+        if ex.get("already_exited"):
+            lines.append(f"  {name}: server had exited on its own (code {ex.get('returncode')})")
+        elif ex.get("killed"):
+            lines.append(f"  {name}: server ignored SIGTERM for 15 s and was killed")
+        elif ex.get("returncode") not in (0, -15, None):
+            lines.append(f"  {name}: server exited with code {ex['returncode']} after SIGTERM")
+        log = t.get("log", {})
+        if log.get("flagged_lines"):
+            lines.append(f"  {name}: {log['flagged_lines']} log lines look like errors/warnings:")
+            lines += [f"      {ln[:200]}" for ln in log["flagged_first"][:8]]
+        if t.get("error"):
+            lines.append(f"  {name}: run failed: {t['error']}")
+            lines += [f"      {ln[:200]}" for ln in log.get("tail", [])[-6:]]
+    return lines
