@@ -22,22 +22,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="csms", description="OCPP 1.6J Central System")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the OCPP gateway and the projections")
-    _database_flag(serve)
-    serve.add_argument("--ocpp-host", help="interface for charge points (0.0.0.0)")
-    serve.add_argument("--ocpp-port", help="port for charge points (9000)")
-    serve.add_argument("--http-host", help="interface for the HTTP API (0.0.0.0)")
-    serve.add_argument("--http-port", help="port for the HTTP API (8000)")
-    serve.add_argument("--heartbeat-interval", help="seconds, sent in BootNotification (300)")
-    serve.add_argument("--call-timeout", help="seconds to wait for a charge point (30)")
-    serve.add_argument(
-        "--accept-unknown-charge-points",
-        action="store_const",
-        const=True,
-        default=None,
-        help="register unknown identities on first contact instead of answering 404",
-    )
-    serve.set_defaults(run=_serve)
+    serve = commands.add_parser("serve", help="run the gateway, the API and the projections")
+    _serve_flags(serve, "serve")
+    for name, about in (
+        ("gateway", "run only the OCPP gateway"),
+        ("api", "run only the GraphQL API (commands to charge points answer offline)"),
+        ("projections", "run only the projections that build the read models"),
+    ):
+        _serve_flags(commands.add_parser(name, help=about), name)
 
     charge_points = commands.add_parser("charge-points", help="manage charge points")
     cp_commands = charge_points.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -64,6 +56,24 @@ def _parser() -> argparse.ArgumentParser:
     _database_flag(set_tag)
     set_tag.set_defaults(run=_set_id_tag)
     return parser
+
+
+def _serve_flags(parser: argparse.ArgumentParser, command: str) -> None:
+    _database_flag(parser)
+    parser.add_argument("--ocpp-host", help="interface for charge points (0.0.0.0)")
+    parser.add_argument("--ocpp-port", help="port for charge points (9000)")
+    parser.add_argument("--http-host", help="interface for the HTTP API (0.0.0.0)")
+    parser.add_argument("--http-port", help="port for the HTTP API (8000)")
+    parser.add_argument("--heartbeat-interval", help="seconds, sent in BootNotification (300)")
+    parser.add_argument("--call-timeout", help="seconds to wait for a charge point (30)")
+    parser.add_argument(
+        "--accept-unknown-charge-points",
+        action="store_const",
+        const=True,
+        default=None,
+        help="register unknown identities on first contact instead of answering 404",
+    )
+    parser.set_defaults(run=_serve, command_name=command)
 
 
 def _database_flag(parser: argparse.ArgumentParser) -> None:
@@ -111,7 +121,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from adapters.serve import serve
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, args.command_name))
     return 0
 
 

@@ -1,4 +1,6 @@
-"""`csms serve`: the OCPP gateway and the projections in one process."""
+"""The long-running commands: `csms serve` runs everything in one process; `csms gateway`,
+`csms api` and `csms projections` run one piece each (they share the database; a command for
+a charge point connected to another process answers CHARGE_POINT_OFFLINE)."""
 
 from __future__ import annotations
 
@@ -6,49 +8,141 @@ import asyncio
 import logging
 import signal
 import sys
+from contextlib import AsyncExitStack
+from typing import Any
 
+import uvicorn
+
+from adapters.ocpp.gateway import OutboundGateway
 from adapters.ocpp.server import OcppServer
+from adapters.operations import CsmsOperations, ServerLiveness, views_caught_up
 from adapters.runtime import Runtime, tune_garbage_collector
 from adapters.settings import Settings
-from projections.runner import run_projections
+from projections.runner import Projections, run_projections
+from projections.views import open_views
 
 logger = logging.getLogger("csms")
 
+PIECES = {
+    "serve": ("gateway", "api", "projections"),
+    "gateway": ("gateway",),
+    "api": ("api",),
+    "projections": ("projections",),
+}
 
-async def serve(settings: Settings, ready: asyncio.Event | None = None) -> None:
+
+async def serve(settings: Settings, command: str = "serve") -> None:
+    """Run the pieces of `command` until SIGINT or SIGTERM."""
+    pieces = PIECES[command]
     # The writer thread and the event loop share the GIL; a shorter switch interval keeps the
     # loop answering while a large batch is being encoded (the default 5 ms shows in p99).
     sys.setswitchinterval(0.001)
-    tune_garbage_collector()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    runtime = await asyncio.to_thread(
-        Runtime, settings.database_url, heartbeat_interval=settings.heartbeat_interval
-    )
-    runtime.start()
-    projections_context = run_projections(runtime.database, poll_interval=0.25)
-    projections = await asyncio.to_thread(projections_context.__enter__)
-    runtime.writer.on_commit(lambda _position: projections.notify())
+    async with AsyncExitStack() as stack:
+        runtime: Runtime | None = None
+        if "gateway" in pieces or "api" in pieces:
+            runtime = await asyncio.to_thread(
+                Runtime, settings.database_url, heartbeat_interval=settings.heartbeat_interval
+            )
+            runtime.start()
+            stack.push_async_callback(asyncio.to_thread, runtime.close)
+        projections: Projections | None = None
+        if "projections" in pieces:
+            projections = await _start_projections(stack, settings)
+            if runtime is not None:
+                runtime.writer.on_commit(lambda _position: projections.notify())
+        server: OcppServer | None = None
+        if "gateway" in pieces:
+            assert runtime is not None
+            server = await _start_gateway(stack, settings, runtime)
+        if "api" in pieces:
+            assert runtime is not None
+            await _start_api(stack, settings, runtime, server, projections)
+        tune_garbage_collector()
+        await stop.wait()
+        logger.info("stopping")
+
+
+async def _start_projections(stack: AsyncExitStack, settings: Settings) -> Projections:
+    from adapters.eventstore import parse_database_url
+
+    context = run_projections(parse_database_url(settings.database_url), poll_interval=0.25)
+    projections = await asyncio.to_thread(context.__enter__)
+    stack.push_async_callback(asyncio.to_thread, context.__exit__, None, None, None)
+    logger.info("projections running: %s", ", ".join(r.name for r in projections.runners))
+    return projections
+
+
+async def _start_gateway(stack: AsyncExitStack, settings: Settings, runtime: Runtime) -> OcppServer:
     server = OcppServer(
         runtime.services,
         call_timeout=settings.call_timeout,
         accept_unknown=settings.accept_unknown_charge_points,
     )
-    try:
-        host, port = await server.start(settings.ocpp_host, settings.ocpp_port)
-        logger.info(
-            "ready for charge points at ws://%s:%d/ocpp/{chargePointId} (events: %s)",
-            host,
-            port,
-            runtime.database.redacted(),
-        )
-        if ready is not None:
-            ready.set()
-        await stop.wait()
-        logger.info("stopping")
-    finally:
-        await server.stop()
-        await asyncio.to_thread(runtime.close)
-        await asyncio.to_thread(projections_context.__exit__, None, None, None)
+    host, port = await server.start(settings.ocpp_host, settings.ocpp_port)
+    stack.push_async_callback(server.stop)
+    logger.info(
+        "ready for charge points at ws://%s:%d/ocpp/{chargePointId} (events: %s)",
+        host,
+        port,
+        runtime.database.redacted(),
+    )
+    return server
+
+
+async def _start_api(
+    stack: AsyncExitStack,
+    settings: Settings,
+    runtime: Runtime,
+    server: OcppServer | None,
+    projections: Projections | None,
+) -> None:
+    from api.app import create_app
+
+    if projections is not None:
+        views = projections.views
+        projected = projections.wait
+    else:  # another process projects: watch the views' tracking positions
+        views = await asyncio.to_thread(open_views, runtime.database)
+        stack.callback(views.close)
+        projected = views_caught_up(views)
+    gateway = OutboundGateway(runtime.services, server.session if server else lambda _id: None)
+    operations = CsmsOperations(runtime, gateway, projected)
+    liveness = ServerLiveness(server) if server is not None else None
+    app = create_app(views, runtime.app, operations, liveness)
+    config = uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+    )
+    http = uvicorn.Server(config)
+    # startup()/main_loop()/shutdown() rather than serve(): serve() installs its own signal
+    # handlers, and this process already has one stop signal for all its pieces.
+    config.load()
+    http.lifespan = config.lifespan_class(config)
+    await http.startup()
+    if http.should_exit:
+        msg = f"cannot serve HTTP on {settings.http_host}:{settings.http_port}"
+        raise SystemExit(msg)
+    main_loop = asyncio.create_task(http.main_loop())
+
+    async def stop_http() -> None:
+        http.should_exit = True
+        await main_loop
+        await http.shutdown()
+
+    stack.push_async_callback(stop_http)
+    host, port = _bound(http)
+    logger.info("HTTP API ready at http://%s:%d/graphql (GraphiQL on GET)", host, port)
+
+
+def _bound(http: uvicorn.Server) -> tuple[str, int]:
+    sockets: Any = http.servers[0].sockets
+    address = sockets[0].getsockname()
+    return address[0], address[1]

@@ -272,7 +272,7 @@ class ChargePoint(Aggregate):
         transaction_id: int,
         id_tag: str | None,
         meter_stop: int,
-        timestamp: ReportedTime,
+        reported_time: ReportedTime,
         reason: StopReason | None,
         transaction_data: tuple[MeterValue, ...],
         received_at: datetime,

@@ -24,7 +24,7 @@ class Transaction(Aggregate):
         connector_id: int,
         id_tag: str,
         meter_start: int,
-        timestamp: ReportedTime,
+        reported_time: ReportedTime,
         reservation_id: int | None,
         authorization: AuthorizationStatus,
         received_at: datetime,
@@ -34,7 +34,7 @@ class Transaction(Aggregate):
         self.connector_id = connector_id
         self.id_tag = id_tag
         self.meter_start = meter_start
-        self.started = timestamp
+        self.started = reported_time
         self.reservation_id = reservation_id
         self.authorization = authorization
         self.meter_value_count = 0
@@ -71,7 +71,7 @@ class Transaction(Aggregate):
     def stop(
         self,
         meter_stop: int,
-        timestamp: ReportedTime,
+        reported_time: ReportedTime,
         reason: StopReason | None,
         id_tag: str | None,
         transaction_data: tuple[MeterValue, ...],
@@ -83,17 +83,17 @@ class Transaction(Aggregate):
             True for the first stop, False for a repeat.
         """
         if not self.is_stopped:
-            self._stop(meter_stop, timestamp, reason, id_tag, transaction_data, received_at)
+            self._stop(meter_stop, reported_time, reason, id_tag, transaction_data, received_at)
             return True
         same = (
             meter_stop == self.meter_stop
-            and timestamp == self.stopped
+            and reported_time == self.stopped
             and reason is self.stop_reason
             and id_tag == self.stop_id_tag
         )
         if not same:
             self._report_stop_again(
-                meter_stop, timestamp, reason, id_tag, transaction_data, received_at
+                meter_stop, reported_time, reason, id_tag, transaction_data, received_at
             )
         return False
 
@@ -101,14 +101,14 @@ class Transaction(Aggregate):
     def _stop(
         self,
         meter_stop: int,
-        timestamp: ReportedTime,
+        reported_time: ReportedTime,
         reason: StopReason | None,
         id_tag: str | None,
         transaction_data: tuple[MeterValue, ...],
         received_at: datetime,
     ) -> None:
         self.meter_stop = meter_stop
-        self.stopped = timestamp
+        self.stopped = reported_time
         self.stop_reason = reason
         self.stop_id_tag = id_tag
         self.meter_value_count += len(transaction_data)
@@ -117,7 +117,7 @@ class Transaction(Aggregate):
     def _report_stop_again(
         self,
         meter_stop: int,
-        timestamp: ReportedTime,
+        reported_time: ReportedTime,
         reason: StopReason | None,
         id_tag: str | None,
         transaction_data: tuple[MeterValue, ...],

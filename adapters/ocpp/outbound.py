@@ -53,3 +53,13 @@ class CallErrorReceived(GatewayError):
         self.code = code
         self.description = description
         self.details = details
+
+
+class InvalidResponse(GatewayError):
+    def __init__(self, charge_point_id: str, action: str, problem: str) -> None:
+        super().__init__(
+            charge_point_id,
+            action,
+            f"charge point {charge_point_id!r} answered {action} off-schema: {problem}",
+        )
+        self.problem = problem

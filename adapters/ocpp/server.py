@@ -133,6 +133,11 @@ class OcppServer:
 
     async def _handle(self, connection: ServerConnection) -> None:
         charge_point_id = self._identities.pop(connection)
+        # The handshake's request and response (headers and all) are kept by websockets for
+        # its users; we are done with them, and they are a fifth of an idle connection.
+        if connection.request is not None:
+            connection.request = Request(connection.request.path, Headers())
+        connection.response = None
         session = ChargePointSession(
             connection,
             charge_point_id,

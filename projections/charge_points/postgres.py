@@ -1,5 +1,5 @@
-"""The charge points view in PostgreSQL: `<view>_charge_points` and `<view>_connectors` next
-to `<view>_tracking`, in the configured schema."""
+"""The charge points view in PostgreSQL: `<view>_charge_points`, `<view>_connectors` and
+`<view>_configuration` next to `<view>_tracking`, in the configured schema."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import sql
 
-from projections.charge_points.view import (
+from projections.charge_points.rows import (
     CHARGE_POINT_COLUMNS,
+    CONFIGURATION_COLUMNS,
     CONNECTOR_COLUMNS,
-    ChargePointsSql,
-    ChargePointsView,
 )
+from projections.charge_points.view import ChargePointsSql, ChargePointsView
 from projections.storage import PostgresStorage
 
 
@@ -27,6 +27,7 @@ class PostgresChargePointsView(PostgresStorage, ChargePointsView):
         names = {
             "charge_points": self.table("charge_points"),
             "connectors": self.table("connectors"),
+            "configuration": self.table("configuration"),
             "id_index": sql.Identifier(self.table_name("charge_points_id_idx")),
         }
         # Keys sort by code point ("C"), like SQLite and Python, so cursors mean one thing.
@@ -60,7 +61,25 @@ class PostgresChargePointsView(PostgresStorage, ChargePointsView):
             " timestamp timestamptz, timestamp_raw text,"
             " updated_at timestamptz NOT NULL,"
             " transaction_id integer,"
+            " availability text, scheduled_availability text,"
             " PRIMARY KEY (charge_point_key, connector_id))",
+            **names,
+        )
+        # Tables made before availability was shown get its columns.
+        self.add_create_statement(
+            "ALTER TABLE {connectors} ADD COLUMN IF NOT EXISTS availability text,"
+            " ADD COLUMN IF NOT EXISTS scheduled_availability text",
+            **names,
+        )
+        self.add_create_statement(
+            "CREATE TABLE IF NOT EXISTS {configuration} ("
+            ' charge_point_key text COLLATE "C" NOT NULL,'
+            ' name_key text COLLATE "C" NOT NULL,'
+            " key text NOT NULL,"
+            " readonly boolean NOT NULL,"
+            " value text,"
+            " updated_at timestamptz NOT NULL,"
+            " PRIMARY KEY (charge_point_key, name_key))",
             **names,
         )
 
@@ -69,6 +88,7 @@ class PostgresChargePointsView(PostgresStorage, ChargePointsView):
                 **names,
                 charge_point_columns=_columns(CHARGE_POINT_COLUMNS),
                 connector_columns=_columns(CONNECTOR_COLUMNS),
+                configuration_columns=_columns(CONFIGURATION_COLUMNS),
             )
 
         self.sql = ChargePointsSql(
@@ -131,6 +151,45 @@ class PostgresChargePointsView(PostgresStorage, ChargePointsView):
                 " WHERE transaction_id = %(transaction_id)s AND charge_point_key ="
                 " (SELECT charge_point_key FROM {charge_points} WHERE id = %(id)s)"
             ),
+            change_availability=statement(
+                "INSERT INTO {connectors} AS c (charge_point_key, connector_id, status,"
+                " error_code, updated_at, availability, scheduled_availability)"
+                " SELECT charge_point_key, %(connector_id)s::integer, %(status)s::text,"
+                " %(error_code)s::text, %(at)s::timestamptz, %(availability)s::text,"
+                " %(scheduled_availability)s::text"
+                " FROM {charge_points} WHERE id = %(id)s"
+                " ON CONFLICT (charge_point_key, connector_id) DO UPDATE SET"
+                " availability = COALESCE(EXCLUDED.availability, c.availability),"
+                " scheduled_availability = EXCLUDED.scheduled_availability"
+            ),
+            clear_configuration=statement(
+                "DELETE FROM {configuration} WHERE charge_point_key ="
+                " (SELECT charge_point_key FROM {charge_points} WHERE id = %(id)s)"
+            ),
+            forget_configuration_key=statement(
+                "DELETE FROM {configuration} WHERE name_key = %(name_key)s"
+                " AND charge_point_key ="
+                " (SELECT charge_point_key FROM {charge_points} WHERE id = %(id)s)"
+            ),
+            report_configuration_key=statement(
+                "INSERT INTO {configuration} (charge_point_key, name_key, key, readonly, value,"
+                " updated_at)"
+                " SELECT charge_point_key, %(name_key)s::text, %(key)s::text,"
+                " %(readonly)s::boolean, %(value)s::text, %(at)s::timestamptz"
+                " FROM {charge_points} WHERE id = %(id)s"
+                " ON CONFLICT (charge_point_key, name_key) DO UPDATE SET key = EXCLUDED.key,"
+                " readonly = EXCLUDED.readonly, value = EXCLUDED.value,"
+                " updated_at = EXCLUDED.updated_at"
+            ),
+            change_configuration_key=statement(
+                "INSERT INTO {configuration} (charge_point_key, name_key, key, readonly, value,"
+                " updated_at)"
+                " SELECT charge_point_key, %(name_key)s::text, %(key)s::text,"
+                " %(readonly)s::boolean, %(value)s::text, %(at)s::timestamptz"
+                " FROM {charge_points} WHERE id = %(id)s"
+                " ON CONFLICT (charge_point_key, name_key) DO UPDATE SET"
+                " value = EXCLUDED.value, updated_at = EXCLUDED.updated_at"
+            ),
             get_charge_point=statement(
                 "SELECT {charge_point_columns} FROM {charge_points}"
                 " WHERE charge_point_key = %(key)s"
@@ -144,5 +203,10 @@ class PostgresChargePointsView(PostgresStorage, ChargePointsView):
                 "SELECT {connector_columns} FROM {connectors}"
                 " WHERE charge_point_key = ANY(%(keys)s)"
                 " ORDER BY charge_point_key, connector_id"
+            ),
+            configuration_of=statement(
+                "SELECT {configuration_columns} FROM {configuration}"
+                " WHERE charge_point_key = ANY(%(keys)s)"
+                " ORDER BY charge_point_key, name_key"
             ),
         )

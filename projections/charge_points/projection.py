@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.charge_point import ChargePoint
+from domain.charge_point import SECRET_KEY, ChargePoint
 from domain.vocabulary import RegistrationStatus
 from projections.batch import BatchProjection, event_class
 from projections.charge_points.view import ChargePointsView, ChargePointsWriter
@@ -66,6 +66,29 @@ def _transaction_ended(event: Any, writer: ChargePointsWriter) -> None:
     writer.end_transaction(event.originator_id, event.transaction_id)
 
 
+def _availability_changed(event: Any, writer: ChargePointsWriter) -> None:
+    writer.change_availability(
+        event.originator_id,
+        event.connector_id,
+        event.availability.value,
+        event.scheduled,
+        event.changed_at,
+    )
+
+
+def _configuration_reported(event: Any, writer: ChargePointsWriter) -> None:
+    # The domain never records AuthorizationKey; the view makes sure of it all the same.
+    keys = [k for k in event.keys if k.key.casefold() != SECRET_KEY]
+    writer.report_configuration(
+        event.originator_id, keys, event.unknown_keys, event.complete, event.reported_at
+    )
+
+
+def _configuration_changed(event: Any, writer: ChargePointsWriter) -> None:
+    if event.key.casefold() != SECRET_KEY:
+        writer.change_configuration(event.originator_id, event.key, event.value, event.changed_at)
+
+
 class ChargePointsProjection(BatchProjection[ChargePointsView]):
     name = "charge_points"
     handlers = {
@@ -78,4 +101,7 @@ class ChargePointsProjection(BatchProjection[ChargePointsView]):
         event_class(ChargePoint, "StatusReported"): _status_reported,
         event_class(ChargePoint, "TransactionBegun"): _transaction_begun,
         event_class(ChargePoint, "TransactionEnded"): _transaction_ended,
+        event_class(ChargePoint, "AvailabilityChanged"): _availability_changed,
+        event_class(ChargePoint, "ConfigurationReported"): _configuration_reported,
+        event_class(ChargePoint, "ConfigurationChanged"): _configuration_changed,
     }

@@ -1,22 +1,26 @@
-"""The charge points view in SQLite: tables `charge_points` and `connectors` in the view's own
-database file. Times are ISO 8601 text in UTC, booleans 0 or 1, aggregate ids text."""
+"""The charge points view in SQLite: tables `charge_points`, `connectors` and `configuration`
+in the view's own database file. Times are ISO 8601 text in UTC, booleans 0 or 1, aggregate ids
+text."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.sqlite import SQLiteDatastore
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
-from projections.charge_points.view import (
+from projections.charge_points.rows import (
     CHARGE_POINT_COLUMNS,
+    CONFIGURATION_COLUMNS,
     CONNECTOR_COLUMNS,
-    ChargePointsSql,
-    ChargePointsView,
 )
+from projections.charge_points.view import ChargePointsSql, ChargePointsView
 from projections.storage import SQLiteStorage
 
 _CHARGE_POINTS = ", ".join(CHARGE_POINT_COLUMNS)
 _CONNECTORS = ", ".join(CONNECTOR_COLUMNS)
+_CONFIGURATION = ", ".join(CONFIGURATION_COLUMNS)
+# Columns added after the first release: tables made before get them in `_create_table`.
+_ADDED_CONNECTOR_COLUMNS = ("availability", "scheduled_availability")
 
 
 class SQLiteChargePointsView(SQLiteStorage, ChargePointsView):
@@ -76,6 +80,40 @@ class SQLiteChargePointsView(SQLiteStorage, ChargePointsView):
                 " WHERE transaction_id = :transaction_id AND charge_point_key ="
                 " (SELECT charge_point_key FROM charge_points WHERE id = :id)"
             ),
+            change_availability=(
+                "INSERT INTO connectors (charge_point_key, connector_id, status, error_code,"
+                " updated_at, availability, scheduled_availability)"
+                " SELECT charge_point_key, :connector_id, :status, :error_code, :at,"
+                " :availability, :scheduled_availability FROM charge_points WHERE id = :id"
+                " ON CONFLICT (charge_point_key, connector_id) DO UPDATE SET"
+                " availability = COALESCE(excluded.availability, connectors.availability),"
+                " scheduled_availability = excluded.scheduled_availability"
+            ),
+            clear_configuration=(
+                "DELETE FROM configuration WHERE charge_point_key ="
+                " (SELECT charge_point_key FROM charge_points WHERE id = :id)"
+            ),
+            forget_configuration_key=(
+                "DELETE FROM configuration WHERE name_key = :name_key AND charge_point_key ="
+                " (SELECT charge_point_key FROM charge_points WHERE id = :id)"
+            ),
+            report_configuration_key=(
+                "INSERT INTO configuration (charge_point_key, name_key, key, readonly, value,"
+                " updated_at)"
+                " SELECT charge_point_key, :name_key, :key, :readonly, :value, :at"
+                " FROM charge_points WHERE id = :id"
+                " ON CONFLICT (charge_point_key, name_key) DO UPDATE SET key = excluded.key,"
+                " readonly = excluded.readonly, value = excluded.value,"
+                " updated_at = excluded.updated_at"
+            ),
+            change_configuration_key=(
+                "INSERT INTO configuration (charge_point_key, name_key, key, readonly, value,"
+                " updated_at)"
+                " SELECT charge_point_key, :name_key, :key, :readonly, :value, :at"
+                " FROM charge_points WHERE id = :id"
+                " ON CONFLICT (charge_point_key, name_key) DO UPDATE SET"
+                " value = excluded.value, updated_at = excluded.updated_at"
+            ),
             get_charge_point=(
                 f"SELECT {_CHARGE_POINTS} FROM charge_points WHERE charge_point_key = :key"
             ),
@@ -87,6 +125,11 @@ class SQLiteChargePointsView(SQLiteStorage, ChargePointsView):
                 f"SELECT {_CONNECTORS} FROM connectors"
                 " WHERE charge_point_key IN (SELECT value FROM json_each(:keys))"
                 " ORDER BY charge_point_key, connector_id"
+            ),
+            configuration_of=(
+                f"SELECT {_CONFIGURATION} FROM configuration"
+                " WHERE charge_point_key IN (SELECT value FROM json_each(:keys))"
+                " ORDER BY charge_point_key, name_key"
             ),
         )
 
@@ -115,5 +158,23 @@ class SQLiteChargePointsView(SQLiteStorage, ChargePointsView):
             " timestamp TEXT, timestamp_raw TEXT,"
             " updated_at TEXT NOT NULL,"
             " transaction_id INTEGER,"
+            " availability TEXT, scheduled_availability TEXT,"
             " PRIMARY KEY (charge_point_key, connector_id)) WITHOUT ROWID",
+            "CREATE TABLE IF NOT EXISTS configuration ("
+            " charge_point_key TEXT NOT NULL,"
+            " name_key TEXT NOT NULL,"
+            " key TEXT NOT NULL,"
+            " readonly INTEGER NOT NULL,"
+            " value TEXT,"
+            " updated_at TEXT NOT NULL,"
+            " PRIMARY KEY (charge_point_key, name_key)) WITHOUT ROWID",
         ]
+
+    def _create_table(self, c: SQLiteCursor) -> None:
+        super()._create_table(c)
+        # SQLite has no ADD COLUMN IF NOT EXISTS: look before adding.
+        c.execute("SELECT name FROM pragma_table_info('connectors')")
+        present = {row[0] for row in c.fetchall()}
+        for column in _ADDED_CONNECTOR_COLUMNS:
+            if column not in present:
+                c.execute(f"ALTER TABLE connectors ADD COLUMN {column} TEXT")

@@ -1,130 +1,30 @@
-"""The charge points view: what each charge point said about itself and its connectors.
+"""The charge points view: what each charge point said about itself, its connectors and its
+configuration keys.
 
 Rows are keyed by the casefolded charge point id (`key`), which is also the pagination cursor;
-`charge_point_id` keeps the spelling the operator registered. The authorization key hash is
-never copied here.
+`charge_point_id` keeps the spelling the operator registered. Neither the authorization key hash
+nor the AuthorizationKey configuration key is ever copied here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from domain.values import BootInfo
-from domain.vocabulary import ChargePointErrorCode, ConnectorStatus
+from domain.values import BootInfo, ConfigurationKey
+from domain.vocabulary import AvailabilityType, ChargePointErrorCode, ConnectorStatus
 from projections.batch import BatchView
-from projections.storage import Executor, Record, Statement, as_utc, required_utc
-
-CHARGE_POINT_COLUMNS = (
-    "charge_point_key",
-    "charge_point_id",
-    "vendor",
-    "model",
-    "charge_point_serial_number",
-    "charge_box_serial_number",
-    "firmware_version",
-    "iccid",
-    "imsi",
-    "meter_type",
-    "meter_serial_number",
-    "registration_status",
-    "connected",
-    "last_connected_at",
-    "last_disconnected_at",
-    "booted_at",
-    "registered_at",
-    "updated_at",
+from projections.charge_points.rows import (
+    ChargePointRow,
+    ConfigurationRow,
+    ConnectorRow,
+    charge_point_row,
+    configuration_row,
+    connector_row,
 )
-CONNECTOR_COLUMNS = (
-    "charge_point_key",
-    "connector_id",
-    "status",
-    "error_code",
-    "info",
-    "vendor_id",
-    "vendor_error_code",
-    "timestamp",
-    "timestamp_raw",
-    "updated_at",
-    "transaction_id",
-)
-
-
-@dataclass(frozen=True)
-class ChargePointRow:
-    key: str  # casefolded charge_point_id: the lookup key and the pagination cursor
-    charge_point_id: str
-    vendor: str | None
-    model: str | None
-    charge_point_serial_number: str | None
-    charge_box_serial_number: str | None
-    firmware_version: str | None
-    iccid: str | None
-    imsi: str | None
-    meter_type: str | None
-    meter_serial_number: str | None
-    registration_status: str  # "Accepted", "Pending" or "Rejected"
-    connected: bool
-    last_connected_at: datetime | None
-    last_disconnected_at: datetime | None
-    booted_at: datetime | None
-    registered_at: datetime
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class ConnectorRow:
-    charge_point_key: str
-    connector_id: int  # 0 is the charge point as a whole
-    status: str  # e.g. "SuspendedEVSE"
-    error_code: str  # e.g. "NoError"
-    info: str | None
-    vendor_id: str | None
-    vendor_error_code: str | None
-    timestamp: datetime | None  # the charge point's clock, when it sent one we could read
-    timestamp_raw: str | None
-    updated_at: datetime  # when the CSMS received the report
-    transaction_id: int | None
-
-
-def charge_point_row(record: Record) -> ChargePointRow:
-    return ChargePointRow(
-        key=record["charge_point_key"],
-        charge_point_id=record["charge_point_id"],
-        vendor=record["vendor"],
-        model=record["model"],
-        charge_point_serial_number=record["charge_point_serial_number"],
-        charge_box_serial_number=record["charge_box_serial_number"],
-        firmware_version=record["firmware_version"],
-        iccid=record["iccid"],
-        imsi=record["imsi"],
-        meter_type=record["meter_type"],
-        meter_serial_number=record["meter_serial_number"],
-        registration_status=record["registration_status"],
-        connected=bool(record["connected"]),
-        last_connected_at=as_utc(record["last_connected_at"]),
-        last_disconnected_at=as_utc(record["last_disconnected_at"]),
-        booted_at=as_utc(record["booted_at"]),
-        registered_at=required_utc(record["registered_at"]),
-        updated_at=required_utc(record["updated_at"]),
-    )
-
-
-def connector_row(record: Record) -> ConnectorRow:
-    return ConnectorRow(
-        charge_point_key=record["charge_point_key"],
-        connector_id=record["connector_id"],
-        status=record["status"],
-        error_code=record["error_code"],
-        info=record["info"],
-        vendor_id=record["vendor_id"],
-        vendor_error_code=record["vendor_error_code"],
-        timestamp=as_utc(record["timestamp"]),
-        timestamp_raw=record["timestamp_raw"],
-        updated_at=required_utc(record["updated_at"]),
-        transaction_id=record["transaction_id"],
-    )
+from projections.storage import Executor, Statement
 
 
 @dataclass(frozen=True)
@@ -140,9 +40,15 @@ class ChargePointsSql:
     report_connector: Statement
     begin_transaction: Statement
     end_transaction: Statement
+    change_availability: Statement
+    clear_configuration: Statement
+    forget_configuration_key: Statement
+    report_configuration_key: Statement
+    change_configuration_key: Statement
     get_charge_point: Statement
     list_charge_points: Statement
     connectors_of: Statement
+    configuration_of: Statement
 
 
 class ChargePointsWriter:
@@ -150,6 +56,7 @@ class ChargePointsWriter:
 
     def __init__(self, executor: Executor, statements: ChargePointsSql) -> None:
         self._execute = executor.execute
+        self._execute_many = executor.executemany
         self._sql = statements
 
     def register(
@@ -250,6 +157,81 @@ class ChargePointsWriter:
             self._sql.end_transaction, {"id": aggregate_id, "transaction_id": transaction_id}
         )
 
+    def change_availability(
+        self,
+        aggregate_id: UUID,
+        connector_id: int,
+        availability: str,
+        scheduled: bool,
+        at: datetime,
+    ) -> None:
+        """ChangeAvailability was Accepted (`scheduled=False`) or Scheduled.
+
+        As in the domain, a change now clears what was scheduled. A connector never reported
+        yet gets a row that says what the change implies: Unavailable when made Inoperative
+        now, else Available (its StatusNotification follows and corrects that).
+        """
+        inoperative_now = availability == AvailabilityType.INOPERATIVE.value and not scheduled
+        status = ConnectorStatus.UNAVAILABLE if inoperative_now else ConnectorStatus.AVAILABLE
+        self._execute(
+            self._sql.change_availability,
+            {
+                "id": aggregate_id,
+                "connector_id": connector_id,
+                "status": status.value,
+                "error_code": ChargePointErrorCode.NO_ERROR.value,
+                "availability": None if scheduled else availability,
+                "scheduled_availability": availability if scheduled else None,
+                "at": at,
+            },
+        )
+
+    def report_configuration(
+        self,
+        aggregate_id: UUID,
+        keys: Sequence[ConfigurationKey],
+        unknown_keys: Sequence[str],
+        complete: bool,
+        at: datetime,
+    ) -> None:
+        """A GetConfiguration answer: a complete one replaces every key, a partial one the keys
+        it names; keys it calls unknown are forgotten."""
+        if complete:
+            self._execute(self._sql.clear_configuration, {"id": aggregate_id})
+        self._execute_many(
+            self._sql.forget_configuration_key,
+            [{"id": aggregate_id, "name_key": name.casefold()} for name in unknown_keys],
+        )
+        self._execute_many(
+            self._sql.report_configuration_key,
+            [
+                {
+                    "id": aggregate_id,
+                    "name_key": entry.key.casefold(),
+                    "key": entry.key,
+                    "readonly": entry.readonly,
+                    "value": entry.value,
+                    "at": at,
+                }
+                for entry in keys
+            ],
+        )
+
+    def change_configuration(self, aggregate_id: UUID, key: str, value: str, at: datetime) -> None:
+        """ChangeConfiguration was accepted: a known key keeps its spelling and readonly flag,
+        a new one is writable."""
+        self._execute(
+            self._sql.change_configuration_key,
+            {
+                "id": aggregate_id,
+                "name_key": key.casefold(),
+                "key": key,
+                "readonly": False,
+                "value": value,
+                "at": at,
+            },
+        )
+
 
 class ChargePointsView(BatchView[ChargePointsWriter]):
     """Charge points and their connectors; the backends set `sql`."""
@@ -284,4 +266,18 @@ class ChargePointsView(BatchView[ChargePointsWriter]):
             records = self.query(self.sql.connectors_of, {"keys": list(found)})
             for record in records:
                 found[record["charge_point_key"]].append(connector_row(record))
+        return {key: found[folded] for key, folded in wanted.items()}
+
+    def configuration_of(self, keys: list[str]) -> dict[str, list[ConfigurationRow]]:
+        """The configuration keys of many charge points at once, by key regardless of case.
+
+        Every charge point key asked for is in the answer (unknown ones with no keys); they
+        are matched case-insensitively and answered as given.
+        """
+        wanted = {key: key.casefold() for key in keys}
+        found: dict[str, list[ConfigurationRow]] = {folded: [] for folded in wanted.values()}
+        if found:
+            records = self.query(self.sql.configuration_of, {"keys": list(found)})
+            for record in records:
+                found[record["charge_point_key"]].append(configuration_row(record))
         return {key: found[folded] for key, folded in wanted.items()}

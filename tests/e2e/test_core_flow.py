@@ -154,8 +154,8 @@ async def test_core_flow_is_recorded(database_url: str) -> None:
         1,
         1000,
     )
-    assert start.timestamp.raw == "2026-12-01T10:01:00.123Z"
-    assert start.timestamp.at == datetime(2026, 12, 1, 10, 1, 0, 123000, tzinfo=UTC)
+    assert start.reported_time.raw == "2026-12-01T10:01:00.123Z"
+    assert start.reported_time.at == datetime(2026, 12, 1, 10, 1, 0, 123000, tzinfo=UTC)
     sample = next(e for e in events if type(e).__qualname__ == "Transaction.MeterValuesSampled")
     voltage = sample.meter_values[0].sampled_values[1]
     assert voltage.measurand is vocab.Measurand.VOLTAGE
@@ -164,7 +164,7 @@ async def test_core_flow_is_recorded(database_url: str) -> None:
     stop = next(e for e in events if type(e).__qualname__ == "Transaction.Stopped")
     assert stop.meter_stop == 2600
     assert stop.reason is vocab.StopReason.EV_DISCONNECTED
-    assert stop.timestamp.at == datetime(2026, 12, 1, 9, 6, tzinfo=UTC)
+    assert stop.reported_time.at == datetime(2026, 12, 1, 9, 6, tzinfo=UTC)
     assert len(stop.transaction_data) == 2
     begin = stop.transaction_data[0].sampled_values[0]
     assert begin.context is vocab.ReadingContext.TRANSACTION_BEGIN

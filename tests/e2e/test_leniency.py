@@ -58,8 +58,8 @@ async def test_deviations_are_findings_not_callerrors(database_url: str) -> None
     assert orjson.loads(findings[0].payload) == start
     started_event = next(e for e in events if type(e).__qualname__ == "Transaction.Started")
     assert started_event.meter_start == 1000
-    assert started_event.timestamp.raw == "2026-12-01 10:00:00"
-    assert started_event.timestamp.at is not None
+    assert started_event.reported_time.raw == "2026-12-01 10:00:00"
+    assert started_event.reported_time.at is not None
     sampled = next(e for e in events if type(e).__qualname__ == "Transaction.MeterValuesSampled")
     assert sampled.meter_values[0].sampled_values[0].unit is UnitOfMeasure.CELSIUS
     assert (

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from adapters.ocpp.gateway import OutboundGateway
 from adapters.ocpp.routing import Router
 from adapters.ocpp.server import OcppServer
+from adapters.operations import CsmsOperations, ServerLiveness
 from adapters.runtime import Runtime
 from domain.credentials import password_hashes
+from projections.runner import Projections, run_projections
 
 
 @dataclass
@@ -21,6 +24,31 @@ class RunningCsms:
     server: OcppServer
     host: str
     port: int
+    projections: Projections | None = None
+
+    async def graphql(self, query: str, **variables: Any) -> Any:
+        """Execute a GraphQL document as an operator would; returns the execution result."""
+        from api.schema import schema
+
+        from api.context import Context
+
+        assert self.projections is not None, "start running_csms(..., api=True)"
+        gateway = OutboundGateway(self.runtime.services, self.server.session)
+        operations = CsmsOperations(self.runtime, gateway, self.projections.wait)
+        context = Context(
+            views=self.projections.views,
+            event_store=self.runtime.app,
+            operations=operations,
+            liveness=ServerLiveness(self.server),
+            requested_by="test-operator",
+        )
+        return await schema.execute(query, variable_values=variables, context_value=context)
+
+    async def ok(self, query: str, **variables: Any) -> Any:
+        """The data of a GraphQL document that must succeed."""
+        result = await self.graphql(query, **variables)
+        assert result.errors is None, result.errors
+        return result.data
 
     def url(self, charge_point_id: str) -> str:
         return f"ws://{self.host}:{self.port}/ocpp/{quote(charge_point_id, safe='')}"
@@ -64,6 +92,7 @@ async def running_csms(
     call_timeout: float = 5.0,
     heartbeat_interval: int = 300,
     router: Router | None = None,
+    api: bool = False,
 ) -> AsyncIterator[RunningCsms]:
     runtime = await asyncio.to_thread(Runtime, database_url, heartbeat_interval=heartbeat_interval)
     runtime.start()
@@ -71,9 +100,14 @@ async def running_csms(
     server = OcppServer(
         runtime.services, call_timeout=call_timeout, accept_unknown=accept_unknown, **kwargs
     )
-    try:
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(asyncio.to_thread, runtime.close)
+        projections = None
+        if api:
+            context = run_projections(runtime.database, poll_interval=0.05)
+            projections = await asyncio.to_thread(context.__enter__)
+            stack.push_async_callback(asyncio.to_thread, context.__exit__, None, None, None)
+            runtime.writer.on_commit(lambda _position: projections.notify())
         host, port = await server.start("127.0.0.1", 0)
-        yield RunningCsms(runtime, server, host, port)
-    finally:
-        await server.stop()
-        await asyncio.to_thread(runtime.close)
+        stack.push_async_callback(server.stop)
+        yield RunningCsms(runtime, server, host, port, projections)
