@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -25,6 +25,16 @@ logger = logging.getLogger(__name__)
 A = TypeVar("A", bound=Aggregate)
 
 
+class _Absent:
+    """Remembers that the store has no aggregate with this id (version 0), so that unknown id
+    tags and transactions do not cost a query per message; any event for the id evicts it."""
+
+    version = 0
+
+
+ABSENT: Any = _Absent()
+
+
 class AggregateCache:
     """An LRU of aggregates by id, filled from the event store on a miss (blocking)."""
 
@@ -35,7 +45,7 @@ class AggregateCache:
         self._lock = threading.Lock()
 
     def peek(self, aggregate_id: UUID) -> Aggregate | None:
-        """The cached aggregate, without IO; safe on the event loop."""
+        """The cached aggregate, without IO; safe on the event loop (ABSENT: known missing)."""
         with self._lock:
             return self._items.get(aggregate_id)
 
@@ -45,10 +55,13 @@ class AggregateCache:
         Blocks on a miss: never call it on the event loop.
         """
         aggregate = self.peek(aggregate_id)
+        if aggregate is ABSENT:
+            return None
         if aggregate is None:
             try:
                 loaded = self.app.repository.get(aggregate_id)
             except AggregateNotFoundError:
+                self._remember_absent(aggregate_id)
                 return None
             aggregate = self.put_if_absent(loaded)
         if not isinstance(aggregate, cls):
@@ -56,9 +69,15 @@ class AggregateCache:
             raise TypeError(msg)
         return aggregate
 
+    def _remember_absent(self, aggregate_id: UUID) -> None:
+        with self._lock:
+            self._items.setdefault(aggregate_id, ABSENT)
+
     def put_if_absent(self, aggregate: Aggregate) -> Aggregate:
         with self._lock:
             current = self._items.setdefault(aggregate.id, aggregate)
+            if current is ABSENT:
+                current = self._items[aggregate.id] = aggregate
             self._items.move_to_end(aggregate.id)
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)

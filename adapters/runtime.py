@@ -55,7 +55,7 @@ def tune_garbage_collector() -> None:
     """
     gc.collect()
     gc.freeze()  # what start-up built (modules, schemas, models) is never garbage
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(20_000, 50, 100)
     started = [0.0]
 
     def watch(phase: str, info: dict[str, int]) -> None:

@@ -16,6 +16,7 @@ from adapters.ocpp.outbound import (
     CallErrorReceived,
     CallTimedOut,
     ChargePointOffline,
+    CommandNotAllowed,
     GatewayError,
     InvalidResponse,
 )
@@ -43,6 +44,8 @@ def to_graphql_error(error: Exception) -> GraphQLError:
         return GraphQLError(str(error), extensions={"code": "TIMEOUT"})
     if isinstance(error, ChargePointOffline):
         return GraphQLError(str(error), extensions={"code": "CHARGE_POINT_OFFLINE"})
+    if isinstance(error, CommandNotAllowed):
+        return GraphQLError(str(error), extensions={"code": "NOT_ACCEPTED"})
     if isinstance(error, InvalidResponse):
         return GraphQLError(str(error), extensions={"code": "INVALID_RESPONSE"})
     if isinstance(error, UnknownChargePoint):

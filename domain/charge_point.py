@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -51,7 +52,9 @@ class Connector:
 
 class ChargePoint(Aggregate):
     @staticmethod
+    @lru_cache(maxsize=100_000)
     def create_id(charge_point_id: str) -> UUID:
+        # Cached: every message of a charge point needs it, and uuid5 is a SHA-1.
         return uuid5(NAMESPACE_URL, f"/charge-points/{charge_point_id.casefold()}")
 
     @event("Registered")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -13,6 +14,7 @@ from domain.vocabulary import AuthorizationStatus
 
 class IdTag(Aggregate):
     @staticmethod
+    @lru_cache(maxsize=100_000)
     def create_id(id_tag: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/id-tags/{id_tag.casefold()}")
 

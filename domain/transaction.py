@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -13,6 +14,7 @@ from domain.vocabulary import AuthorizationStatus, StopReason
 
 class Transaction(Aggregate):
     @staticmethod
+    @lru_cache(maxsize=100_000)
     def create_id(transaction_id: int) -> UUID:
         return uuid5(NAMESPACE_URL, f"/transactions/{transaction_id}")
 
@@ -47,6 +49,11 @@ class Transaction(Aggregate):
     @property
     def is_stopped(self) -> bool:
         return self.meter_stop is not None
+
+    @property
+    def finished(self) -> bool:
+        """Stopped or abandoned: only late meter values may still come."""
+        return self.is_stopped or self.abandoned_for is not None
 
     @property
     def energy_wh(self) -> int | None:

@@ -8,6 +8,7 @@ how much of the old block was used).
 
 from __future__ import annotations
 
+from functools import cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -20,6 +21,7 @@ BLOCK_SIZE = 100
 
 class TransactionIds(Aggregate):
     @staticmethod
+    @cache
     def create_id() -> UUID:
         return uuid5(NAMESPACE_URL, "/transaction-ids")
 

@@ -21,6 +21,7 @@ from typing import Any, Self
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.utils import get_topic
 
 from adapters.eventstore import Database, open_event_store
 from projections.batch import BatchProjection
@@ -40,6 +41,8 @@ class ProjectionRunner:
         projection: a batch projection over its view.
         batch_size: notifications per view transaction.
         poll_interval: seconds between polls when idle; `notify()` cuts it short.
+        min_interval: seconds between the starts of two partial batches: under a steady
+            trickle of events this gathers them into fewer, larger view transactions.
         min_backoff, max_backoff: seconds to wait after the first, and after many,
             failures in a row.
     """
@@ -51,6 +54,7 @@ class ProjectionRunner:
         *,
         batch_size: int = 500,
         poll_interval: float = 0.02,
+        min_interval: float = 0.0,
         min_backoff: float = 0.1,
         max_backoff: float = 5.0,
     ) -> None:
@@ -58,6 +62,7 @@ class ProjectionRunner:
         self.projection = projection
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.min_interval = min_interval
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
         self.events_processed = 0
@@ -70,6 +75,7 @@ class ProjectionRunner:
         self._thread = threading.Thread(
             target=self._run, name=f"projection-{projection.name}", daemon=True
         )
+        self._topics = frozenset(get_topic(cls) for cls in projection.handlers)
 
     @property
     def name(self) -> str:
@@ -131,7 +137,10 @@ class ProjectionRunner:
         )
         if not notifications:
             return 0
-        events = [self.app.mapper.to_domain_event(n) for n in notifications]
+        # Decode only what this view handles: decoding is most of a projection's CPU, and
+        # every view reads the whole log.
+        topics = self._topics
+        events = [self.app.mapper.to_domain_event(n) for n in notifications if n.topic in topics]
         tracking = Tracking(self.app.name, notifications[-1].id)
         try:
             self.projection.process_batch(events, tracking)
@@ -159,6 +168,7 @@ class ProjectionRunner:
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._wakeup.clear()  # before reading, so that no notify() is lost
+            started = time.monotonic()
             try:
                 processed = self.run_once()
             except Exception:
@@ -176,6 +186,8 @@ class ProjectionRunner:
             self.failures = 0
             if processed == 0:
                 self._wakeup.wait(self.poll_interval)
+            elif processed < self.batch_size and self.min_interval > 0:
+                self._stopping.wait(max(0.0, started + self.min_interval - time.monotonic()))
 
     def __enter__(self) -> Self:
         self.start()
@@ -216,7 +228,12 @@ class Projections:
 
 
 def runners_for(
-    app: Application[Any], views: Views, *, batch_size: int = 500, poll_interval: float = 0.02
+    app: Application[Any],
+    views: Views,
+    *,
+    batch_size: int = 500,
+    poll_interval: float = 0.02,
+    min_interval: float = 0.0,
 ) -> tuple[ProjectionRunner, ...]:
     """One (not yet started) runner per view, all reading `app`."""
     projections: tuple[BatchProjection[Any], ...] = (
@@ -225,7 +242,9 @@ def runners_for(
         IdTagsProjection(views.id_tags),
     )
     return tuple(
-        ProjectionRunner(app, p, batch_size=batch_size, poll_interval=poll_interval)
+        ProjectionRunner(
+            app, p, batch_size=batch_size, poll_interval=poll_interval, min_interval=min_interval
+        )
         for p in projections
     )
 
@@ -237,6 +256,7 @@ def run_projections(
     env: Mapping[str, str] | None = None,
     batch_size: int = 500,
     poll_interval: float = 0.02,
+    min_interval: float = 0.0,
 ) -> Iterator[Projections]:
     """Open the views and run one `ProjectionRunner` per view until the block ends.
 
@@ -247,7 +267,13 @@ def run_projections(
         app = open_event_store(database)
         stack.callback(app.close)
         views = stack.enter_context(open_views(database, env))
-        runners = runners_for(app, views, batch_size=batch_size, poll_interval=poll_interval)
+        runners = runners_for(
+            app,
+            views,
+            batch_size=batch_size,
+            poll_interval=poll_interval,
+            min_interval=min_interval,
+        )
         for runner in runners:
             stack.enter_context(runner)
         yield Projections(views, runners)

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from adapters.aggregates import AggregateCache, UnitOfWork
+from adapters.aggregates import ABSENT, AggregateCache, UnitOfWork
 from adapters.ocpp.translate import Findings
 from adapters.writer import Writer
 from domain.central_system import CentralSystem
@@ -38,6 +38,8 @@ class Services:
         cached = self.cache.peek(aggregate_id)
         if isinstance(cached, cls):
             return cached
+        if cached is ABSENT:
+            return None
         return await asyncio.to_thread(self.cache.get, cls, aggregate_id)
 
 

@@ -22,17 +22,23 @@ from adapters.ocpp.outbound import (
     CallErrorReceived,
     CallTimedOut,
     ChargePointOffline,
+    CommandNotAllowed,
     GatewayError,
     InvalidResponse,
 )
 from adapters.ocpp.session import ChargePointSession
+from domain.charge_point import ChargePoint
 from domain.credentials import authorization_key_hashes, password_hashes
+from domain.errors import UnknownChargePoint
 from domain.values import ConfigurationKey
-from domain.vocabulary import AvailabilityType, CommandFailure
+from domain.vocabulary import AvailabilityType, CommandFailure, RegistrationStatus
 
 logger = logging.getLogger(__name__)
 
 AUTHORIZATION_KEY = "authorizationkey"
+NOT_WHILE_PENDING = frozenset(
+    {v16.Action.REMOTE_START_TRANSACTION, v16.Action.REMOTE_STOP_TRANSACTION}
+)
 REDACTED = "<redacted>"
 
 Effect = Callable[[UnitOfWork, Services, str, Any, Any], None]
@@ -62,6 +68,7 @@ class OutboundGateway:
             ChargePointOffline, CallTimedOut, CallErrorReceived, InvalidResponse.
         """
         request = v16.load(v16.REQUEST_MODELS[action], payload)
+        await self._ensure_allowed(charge_point_id, action)
         wire = v16.dump(request)
         csms, writer, clock = self.services.csms, self.services.writer, self.services.clock
         command_id = uuid4()
@@ -102,6 +109,17 @@ class OutboundGateway:
 
         await writer.submit(record)
         return response_wire
+
+    async def _ensure_allowed(self, charge_point_id: str, action: v16.Action) -> None:
+        """Pending: no remote start or stop; Rejected: nothing (OCPP16.md §1.1)."""
+        charge_point = await self.services.read(ChargePoint, ChargePoint.create_id(charge_point_id))
+        if charge_point is None:
+            raise UnknownChargePoint(charge_point_id)
+        status = charge_point.registration_status
+        if status is RegistrationStatus.REJECTED or (
+            status is RegistrationStatus.PENDING and action in NOT_WHILE_PENDING
+        ):
+            raise CommandNotAllowed(charge_point_id, action.value, status.value)
 
     async def _record_failure(self, command_id: Any, error: GatewayError) -> None:
         failure, code = _failure(error)

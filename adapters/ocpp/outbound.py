@@ -63,3 +63,15 @@ class InvalidResponse(GatewayError):
             f"charge point {charge_point_id!r} answered {action} off-schema: {problem}",
         )
         self.problem = problem
+
+
+class CommandNotAllowed(GatewayError):
+    """OCPP forbids this call in the charge point's registration status (OCPP16.md §1.1)."""
+
+    def __init__(self, charge_point_id: str, action: str, status: str) -> None:
+        super().__init__(
+            charge_point_id,
+            action,
+            f"charge point {charge_point_id!r} is {status}: {action} is not allowed",
+        )
+        self.status = status

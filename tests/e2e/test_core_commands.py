@@ -376,3 +376,19 @@ async def test_schema_invalid_arguments_name_the_field(bench: Bench) -> None:
     assert result.errors[0].extensions["code"] == "BAD_USER_INPUT"
     assert "idTag" in result.errors[0].message
     assert bench.cp.received == []
+
+
+async def test_no_remote_start_while_pending(bench: Bench) -> None:
+    """Pending: RemoteStart/Stop are refused before anything is sent; other calls go."""
+    runtime = bench.csms.runtime
+    await bench.csms.run(
+        lambda unit: runtime.csms.set_registration_status(
+            unit, CP_ID, vocab.RegistrationStatus.PENDING, datetime.now(UTC)
+        )
+    )
+    result = await bench.csms.graphql(REMOTE_START, cp=CP_ID, tag="VALID", connector=1)
+    assert result.errors is not None
+    assert result.errors[0].extensions["code"] == "NOT_ACCEPTED"
+    assert bench.cp.received == []
+    await bench.csms.ok(UNLOCK, cp=CP_ID, c=1)
+    assert [name for name, _ in bench.cp.received] == ["UnlockConnector"]

@@ -1,97 +1,105 @@
-"""`csms serve` as a user runs it: a real process, a real charge point, the read models filled."""
+"""`csms serve` as a newcomer uses it: one process, GraphQL over HTTP, a real charge point."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
+import urllib.request
 from pathlib import Path
 
-import pytest
 from ocpp.v16 import call
-from ocpp.v16.enums import ChargePointErrorCode, ChargePointStatus, RegistrationStatus
+from ocpp.v16.enums import ChargePointErrorCode, ChargePointStatus, Reason, RegistrationStatus
 
-from adapters.eventstore import parse_database_url
-from projections.views import open_views
 from tests.support.charge_point import ocpp_charge_point
+from tests.support.processes import csms_process, post_graphql
 
-READY = re.compile(r"ready for charge points at ws://[^:]+:(\d+)/ocpp/")
-
-
-def csms(*args: str, env: dict[str, str] | None = None) -> list[str]:
-    return [sys.executable, "-m", "adapters.cli", *args]
-
-
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[str]]]:
-    """A `csms serve` process on a free port; yields (port, process) once it logged ready."""
-    subprocess.run(
-        csms("charge-points", "add", "CP-SERVE", "--database-url", database_url),
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            csms(
-                "serve",
-                "--database-url",
-                database_url,
-                "--ocpp-host",
-                "127.0.0.1",
-                "--ocpp-port",
-                "0",
-            ),
-            stderr=log,
-            text=True,
-            env={**os.environ, "CSMS_HEARTBEAT_INTERVAL": "77"},
-        )
-    try:
-        deadline = time.monotonic() + 60
-        port = None
-        while port is None and time.monotonic() < deadline and process.poll() is None:
-            if match := READY.search(log_path.read_text()):
-                port = int(match.group(1))
-            time.sleep(0.05)
-        assert port is not None, f"csms serve never said it was ready:\n{log_path.read_text()}"
-        yield port, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+READY = r"ready for charge points at ws://[^:]+:(\d+)/ocpp/"
+API_READY = r"HTTP API ready at http://[^:]+:(\d+)/graphql"
+NOW = "2026-12-01T10:00:00Z"
 
 
-async def test_a_charge_point_boots_against_csms_serve(
-    served: tuple[int, subprocess.Popen[str]], database_url: str
-) -> None:
-    """Boot and status through a real `csms serve`; the read model shows them; SIGTERM stops it."""
-    port, process = served
-    url = f"ws://127.0.0.1:{port}/ocpp/CP-SERVE"
-    async with ocpp_charge_point(url, "CP-SERVE") as cp:
-        boot = await cp.call(call.BootNotification(charge_point_model="M", charge_point_vendor="V"))
-        assert boot.status == RegistrationStatus.accepted
-        assert boot.interval == 77
-        await cp.call(
-            call.StatusNotification(
-                connector_id=1,
-                error_code=ChargePointErrorCode.no_error,
-                status=ChargePointStatus.preparing,
+async def test_the_newcomers_story(database_url: str, tmp_path: Path) -> None:
+    """Register, connect, boot, remote start, meter values, stop, and read it all back."""
+    args = ("serve", "--database-url", database_url, "--ocpp-host", "127.0.0.1")
+    args += ("--ocpp-port", "0", "--http-host", "127.0.0.1", "--http-port", "0")
+    with csms_process(
+        tmp_path / "serve.log", *args, ready=API_READY, env={"CSMS_HEARTBEAT_INTERVAL": "77"}
+    ) as (process, api):
+        gateway = re.search(READY, (tmp_path / "serve.log").read_text())
+        assert gateway is not None
+        port = int(gateway.group(1))
+        graphql = f"http://127.0.0.1:{api.group(1)}/graphql"
+
+        async def gql(query: str, **variables: object) -> dict[str, object]:
+            result = await asyncio.to_thread(post_graphql, graphql, query, **variables)
+            assert "errors" not in result, result
+            return result["data"]  # type: ignore[no-any-return]
+
+        browser = urllib.request.Request(graphql, headers={"Accept": "text/html"})
+        page = await asyncio.to_thread(urllib.request.urlopen, browser, None, 10)
+        assert b"graphiql" in page.read().lower()
+        await gql('mutation { registerChargePoint(id: "CP-1") { id } }')
+        await gql('mutation { setIdTag(idTag: "DRIVER", status: ACCEPTED) { idTag } }')
+        async with ocpp_charge_point(f"ws://127.0.0.1:{port}/ocpp/CP-1", "CP-1") as cp:
+            boot = await cp.call(
+                call.BootNotification(charge_point_model="M", charge_point_vendor="V")
             )
-        )
-    with open_views(parse_database_url(database_url)) as views:
-        async with asyncio.timeout(10):
-            while True:
-                row = views.charge_points.get_charge_point("cp-serve")
-                connectors = views.charge_points.connectors_of(["cp-serve"])["cp-serve"]
-                if row is not None and row.vendor == "V" and connectors:
-                    break
-                await asyncio.sleep(0.05)
-        assert connectors[0].status == "Preparing"
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
+            assert (boot.status, boot.interval) == (RegistrationStatus.accepted, 77)
+            started = await gql(
+                'mutation { remoteStartTransaction(chargePointId: "CP-1", idTag: "DRIVER", '
+                "connectorId: 1) { status } }"
+            )
+            assert started == {"remoteStartTransaction": {"status": "ACCEPTED"}}
+            await cp.call(
+                call.StatusNotification(
+                    connector_id=1,
+                    error_code=ChargePointErrorCode.no_error,
+                    status=ChargePointStatus.charging,
+                )
+            )
+            tx = await cp.call(
+                call.StartTransaction(connector_id=1, id_tag="DRIVER", meter_start=0, timestamp=NOW)
+            )
+            await cp.call(
+                call.MeterValues(
+                    connector_id=1,
+                    transaction_id=tx.transaction_id,
+                    meter_value=[{"timestamp": NOW, "sampledValue": [{"value": "1200"}]}],
+                )
+            )
+            await cp.call(
+                call.StopTransaction(
+                    meter_stop=2500,
+                    timestamp=NOW,
+                    transaction_id=tx.transaction_id,
+                    reason=Reason.local,
+                )
+            )
+            query = """query($id: Int!) { transaction(id: $id) { idTag energyWh meterValues {
+                sampledValue { value } } } chargePoint(id: "CP-1") { connected
+                connectors { connectorId status } } }"""
+            async with asyncio.timeout(10):
+                while True:
+                    data = await gql(query, id=tx.transaction_id)
+                    if data["transaction"] and data["transaction"]["energyWh"] == 2500:  # type: ignore[index]
+                        break
+                    await asyncio.sleep(0.05)
+            assert data["transaction"]["meterValues"][0]["sampledValue"] == [{"value": "1200"}]  # type: ignore[index]
+            assert data["chargePoint"] == {  # type: ignore[comparison-overlap]
+                "connected": True,
+                "connectors": [{"connectorId": 1, "status": "CHARGING"}],
+            }
+        events = await gql("{ events(first: 500) { edges { node { type } } } }")
+        types = [e["node"]["type"] for e in events["events"]["edges"]]  # type: ignore[index]
+        for expected in (
+            "ChargePoint.Booted",
+            "RemoteCommand.Requested",
+            "RemoteCommand.Answered",
+            "Transaction.Started",
+            "Transaction.MeterValuesSampled",
+            "Transaction.Stopped",
+        ):
+            assert expected in types
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0

@@ -97,3 +97,22 @@ def test_run_now_saves_or_leaves_nothing(sqlite_url: str) -> None:
             runtime.writer.run_now(refuse)
         assert IdTag.create_id("OK") in runtime.app.repository
         assert IdTag.create_id("NOPE") not in runtime.app.repository
+
+
+async def test_unknown_aggregates_are_remembered_until_created(database_url: str) -> None:
+    """A miss is cached (no query per message for an unknown tag) until the tag is created,
+    here or by another process."""
+    with Runtime(database_url) as first, Runtime(database_url) as second:
+        tag_id = IdTag.create_id("LATE")
+        assert await first.services.read(IdTag, tag_id) is None
+        assert first.cache.peek(tag_id) is not None  # remembered as absent
+        assert await first.services.read(IdTag, tag_id) is None
+        # Created by another process: the invalidator drops the absence.
+        second.writer.run_now(set_tag(second, "LATE"))
+        first.invalidator.poll()
+        tag = await first.services.read(IdTag, tag_id)
+        assert tag is not None
+        # Created by this process: the writer replaces the absence at once.
+        assert await first.services.read(IdTag, IdTag.create_id("HERE")) is None
+        await first.writer.submit(set_tag(first, "HERE"))
+        assert await first.services.read(IdTag, IdTag.create_id("HERE")) is not None
