@@ -61,7 +61,7 @@ async def serve(settings: Settings, command: str = "serve") -> None:
         if "api" in pieces:
             assert runtime is not None
             await _start_api(stack, settings, runtime, server, projections)
-        tune_garbage_collector()
+        tune_garbage_collector(loop)
         await stop.wait()
         logger.info("stopping")
 

@@ -66,10 +66,11 @@ class ChargePointSession:
         self._log: SessionLogger | None = None
         self._aggregate_id = ChargePoint.create_id(charge_point_id)
         # A list, not a deque: it holds one CALL at a time and is a tenth of the size.
-        self._inbox: list[Call] = []
+        self._inbox: list[tuple[Call, int]] = []
         self._in_flight: set[str] = set()
         # Kept as str: orjson's bytes keep their whole ~4 KiB buffer, per idle connection.
-        self._last_answer: tuple[str, str] | None = None
+        # (messageId, hash of the CALL, answer) of the last CALL answered.
+        self._last_answer: tuple[str, int, str] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._pending: dict[str, asyncio.Future[CallResult | CallError]] = {}
         self._call_lock: asyncio.Lock | None = None
@@ -110,21 +111,22 @@ class ChargePointSession:
             self.log.debug("ignored a frame of unknown type or shape")
             return
         if isinstance(frame, Call):
-            await self._accept_call(frame)
+            await self._accept_call(frame, hash(raw))
         else:
             self._resolve(frame)
 
-    async def _accept_call(self, call: Call) -> None:
+    async def _accept_call(self, call: Call, fingerprint: int) -> None:
         if call.unique_id in self._in_flight:
             duplicate = ProtocolError(f"messageId {call.unique_id!r} is already being processed")
             await self._send(_error_frame(call.unique_id, duplicate))
             return
-        if self._last_answer is not None and self._last_answer[0] == call.unique_id:
+        last = self._last_answer
+        if last is not None and last[0] == call.unique_id and last[1] == fingerprint:
             # The charge point missed our answer and asked again: repeat it, change nothing.
-            await self._send(self._last_answer[1].encode())
+            await self._send(last[2].encode())
             return
         self._in_flight.add(call.unique_id)
-        self._inbox.append(call)
+        self._inbox.append((call, fingerprint))
         if self._worker is None:
             self._worker = asyncio.create_task(self._work())
 
@@ -133,10 +135,10 @@ class ChargePointSession:
     async def _work(self) -> None:
         try:
             while self._inbox:
-                call = self._inbox.pop(0)
+                call, fingerprint = self._inbox.pop(0)
                 answer = await self._answer(call)
                 self._in_flight.discard(call.unique_id)
-                self._last_answer = (call.unique_id, answer.decode())
+                self._last_answer = (call.unique_id, fingerprint, answer.decode())
                 await self._send(answer)
         finally:
             self._worker = None

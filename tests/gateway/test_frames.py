@@ -118,12 +118,16 @@ async def test_framing_rules(csms: RunningCsms) -> None:
 
 
 async def test_a_repeated_message_id_gets_the_same_answer(csms: RunningCsms) -> None:
-    """A CALL repeated with the id just answered is answered again, not processed again."""
+    """The same CALL sent again with the id just answered is answered again, not processed
+    again; another CALL that reuses the id is processed."""
     async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
         frame = orjson.dumps([2, "r1", "BootNotification", BOOT])
         first = await exchange(connection, frame)
         again = await exchange(connection, frame)
         assert again == first
+        other = await exchange(connection, '[2,"r1","Heartbeat",{}]')
+        assert other[0:2] == [3, "r1"]
+        assert "currentTime" in other[2]
     events = await csms.wait_for("ChargePoint.Disconnected")
     assert [type(e).__qualname__ for e in events].count("ChargePoint.Booted") == 1
 
