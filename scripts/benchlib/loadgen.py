@@ -8,6 +8,9 @@ Phases (config "mode"):
   closed  every charge point sends its next CALL as soon as the previous reply came
   open    a fixed total rate, spread evenly over the charge points
   idle    connect, BootNotification + Heartbeat, then hold the connections silently
+
+With "raw_latency": true the result also carries every latency in µs
+(latency_raw_us, setup_latency_raw_us), for pooling percentiles over phases.
 """
 
 from __future__ import annotations
@@ -32,14 +35,15 @@ def emit(obj: dict) -> None:
     sys.stdout.flush()
 
 
-def percentiles(values: list[float]) -> dict:
+def percentiles(values: list[float], to_ms: float = 1000) -> dict:
+    """p50/p95/p99/max in ms of latencies in seconds (or, with to_ms=0.001, in µs)."""
     if not values:
         return {"n": 0}
     v = sorted(values)
     n = len(v)
 
     def q(p: float) -> float:
-        return round(v[min(n - 1, max(0, math.ceil(p * n) - 1))] * 1000, 3)
+        return round(v[min(n - 1, max(0, math.ceil(p * n) - 1))] * to_ms, 3)
 
     return {"n": n, "p50": q(0.50), "p95": q(0.95), "p99": q(0.99), "max": q(1.0)}
 
@@ -129,10 +133,19 @@ async def drain(cps: list[ChargePoint], timeout: float) -> int:
     return sum(1 for cp in cps if cp.outstanding and cp.is_open)
 
 
-def summary(stats: Stats, cps: list[ChargePoint]) -> dict:
+def raw_us(lat: dict[str, list[float]]) -> dict[str, list[int]]:
+    """Latencies in whole µs, so that the orchestrator can pool several phases."""
+    return {a: [round(x * 1e6) for x in v] for a, v in lat.items() if v}
+
+
+def summary(stats: Stats, cps: list[ChargePoint], raw: bool = False) -> dict:
     lat = {a: percentiles(v) for a, v in stats.lat.items() if v}
     everything = [x for v in stats.lat.values() for x in v]
+    extra = {}
+    if raw:
+        extra = {"latency_raw_us": raw_us(stats.lat), "setup_latency_raw_us": raw_us(stats.setup_lat)}
     return {
+        **extra,
         "latency_ms": lat,
         "latency_all_ms": percentiles(everything),
         "setup_latency_ms": {a: percentiles(v) for a, v in stats.setup_lat.items() if v},
@@ -206,7 +219,7 @@ async def main(cfg: dict) -> None:
         res["scheduled_s"] = cfg["duration"]
         res["client_cpu_s"] = cpu_seconds() - c0
         res["target_rate"] = rate
-    res.update(summary(stats, cps))
+    res.update(summary(stats, cps, cfg.get("raw_latency", False)))
     res["close_stuck"] = await close_all(cps)
     emit({"event": "result", **res})
 

@@ -181,29 +181,51 @@ RESULT_KEYS = (
     "stopped_by",
     "target_rate",
     "scheduled_s",
+    "latency_raw_us",
+    "setup_latency_raw_us",
 )
 
 
-def load_phase(ctx: dict, server_pid: int, mode: str, extra: dict, pg=None) -> dict:
-    """A closed- or open-loop phase over the same N charge points."""
+def load_phase(
+    ctx: dict,
+    server_pid: int,
+    mode: str,
+    extra: dict,
+    pg=None,
+    canary_fn: Callable[[], float] | None = None,
+) -> dict:
+    """A closed- or open-loop phase over the same N charge points.
+
+    With canary_fn, the CPU canary is taken right before the window (the charge
+    points connected and set up, the server quiet) and right after it (the load
+    generator gone, the server quiet again): canary_before_ms / canary_after_ms.
+    """
     wait_quiet(server_pid)
     cfg = base_cfg(ctx, mode, 1, ctx["charge_points"]) | extra
     client = LoadClient(cfg, ctx["client_log"])
     meter = Meter(server_pid, pg)
+    canaries: dict = {}
     try:
         ready = client.expect("ready", ctx["setup_timeout"] + 60)
+        if canary_fn:
+            wait_quiet(server_pid, limit=5.0)
+            canaries["canary_before_ms"] = canary_fn()
         meter.start()
         client.send("go")
         client.expect("window_end", cfg["duration"] + 60)
         m = meter.stop()
-        result = client.expect("result", 60)
+        result = client.expect("result", 120)
     except BaseException:
         client.kill()
         raise
     finally:
         client.finish()
+    if canary_fn:
+        wait_quiet(server_pid, limit=5.0)
+        canaries["canary_after_ms"] = canary_fn()
     msgs = result["window_results"]
     out = {
+        **canaries,
         "charge_points": ready["ready"],
         "requested": ctx["charge_points"],
         "setup_s": ready["setup_s"],
