@@ -28,9 +28,8 @@ class RunningCsms:
 
     async def graphql(self, query: str, **variables: Any) -> Any:
         """Execute a GraphQL document as an operator would; returns the execution result."""
-        from api.schema import schema
-
         from api.context import Context
+        from api.schema import schema
 
         assert self.projections is not None, "start running_csms(..., api=True)"
         gateway = OutboundGateway(self.runtime.services, self.server.session)
@@ -43,6 +42,12 @@ class RunningCsms:
             requested_by="test-operator",
         )
         return await schema.execute(query, variable_values=variables, context_value=context)
+
+    async def projected(self, timeout: float = 5.0) -> None:
+        """Wait until the read models show everything this process has written."""
+        assert self.projections is not None, "start running_csms(..., api=True)"
+        position = self.runtime.writer.position
+        assert await asyncio.to_thread(self.projections.wait, position, timeout)
 
     async def ok(self, query: str, **variables: Any) -> Any:
         """The data of a GraphQL document that must succeed."""
