@@ -2,9 +2,13 @@
 
 Both are measured in the same run on the same machine with the same raw-WebSocket
 load generator (its own process): N charge points run the OCPP 1.6 Core flow in a
-closed loop, then an open loop at half of A's closed-loop rate; idle connections
-measure memory per connection. See `scripts/bench --help`. Run by hand; it is not
-a test. Everything stays on 127.0.0.1 and is bounded in time and message count.
+closed loop, K rounds per target interleaved A, B, A, B, ... with both servers kept
+running, each round bracketed by a CPU-speed canary, so that host noise hits A and
+B alike (the headline is the median of the per-round A/B ratios). Once per target,
+idle connections measure memory per connection on the fresh server (before the
+rounds) and an open loop runs at half of A's median closed-loop rate (after them).
+See `scripts/bench --help`. Run by hand; it is not a test. Everything stays on
+127.0.0.1 and is bounded in time and message count.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from benchlib import targets
 from benchlib.chargepoint import id_tag_for
 from benchlib.phases import LoadClient, idle_phase, load_phase
 from benchlib.report import render
+from benchlib.rounds import Pool, median, pool_rounds, summarize
 from benchlib.sysinfo import canary, machine, raise_nofile, tree_rss_kb
 
 
@@ -55,12 +60,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     ap.add_argument("--charge-points", type=positive_int, default=1000, help="simulated CPs")
-    ap.add_argument("--duration", type=positive_int, default=20, help="closed loop, seconds")
+    ap.add_argument(
+        "--duration", type=positive_int, default=20, help="closed-loop window per round, seconds"
+    )
+    ap.add_argument(
+        "--rounds",
+        type=positive_int,
+        default=3,
+        help="closed-loop rounds per target, interleaved A, B, A, B, ...",
+    )
     ap.add_argument(
         "--max-messages",
         type=positive_int,
         default=2_000_000,
-        help="cap on CALLs answered in the closed-loop window",
+        help="cap on CALLs answered in one closed-loop window (per round)",
     )
     ap.add_argument(
         "--idle-connections", type=non_negative(int), default=2000, help="0 skips the RSS phase"
@@ -108,79 +121,192 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def run_target(
-    kind: str, args: argparse.Namespace, ctx: dict, open_rate: float | None, sink: dict
-) -> dict:
-    res: dict = {"target": kind, "phases": {}}
-    sink[kind] = res  # partial results survive an interrupt
-    db_name = f"csms_bench_{ctx['run']}"
-    db_url = None
-    server = None
-    cpu = 0 if args.pin else None
-    try:
-        if kind == "csms":
-            ok, why = targets.csms_available()
-            if not ok:
-                res["unavailable"] = why
-                return res
-            db_url = targets.create_db(args.database_url_base, db_name)
-            res["database"] = db_url
-            if args.id_tags:
-                k = min(args.id_tags, args.charge_points + args.idle_connections)
-                progress(f"{kind}: registering {k} id tags")
-                tags = [id_tag_for(ctx["run"], i, args.id_tags) for i in range(k)]
-                res["id_tag_registration"] = targets.register_id_tags(db_url, tags)
-            server, port, _http_port = targets.start_csms(db_url, ctx["log_dir"], cpu)
-            res["argv"] = " ".join(server.argv)
-            if not targets.CSMS_BIN.exists():
-                res["note"] = f"{targets.CSMS_BIN} missing: ran adapters.cli:main via python -c"
-        else:
-            server, port = targets.start_reference(ctx["log_dir"], cpu)
-        res["startup_s"] = round(targets.wait_ready(server, port, args.startup_timeout), 2)
-        res["baseline_rss_kb"] = tree_rss_kb(server.pid)
-        res["canary_before_ms"] = canary(cpu)
-        pctx = ctx | {"port": port}
-        pg = (lambda: targets.backend_pids(args.database_url_base, db_name)) if db_url else None
-        phases = res["phases"]
-        if args.idle_connections:
-            progress(f"{kind}: idle phase, {args.idle_connections} connections")
-            phases["idle"] = idle_phase(
-                pctx, server.pid, args.idle_connections, args.charge_points + 1
+class Target:
+    """One server under test, started once and kept running across the rounds."""
+
+    def __init__(self, kind: str, args: argparse.Namespace, ctx: dict, sink: dict) -> None:
+        self.kind, self.args, self.ctx = kind, args, ctx
+        self.res: dict = {"target": kind, "phases": {}}
+        sink[kind] = self.res  # partial results survive an interrupt
+        self.db_name = f"csms_bench_{ctx['run']}"
+        self.db_url: str | None = None
+        self.server: targets.ServerProcess | None = None
+        self.cpu = 0 if args.pin else None
+        self.pctx: dict = {}
+        self.pg = None
+        self.rounds: list[dict] = []
+        self.pool = Pool()
+
+    @property
+    def ok(self) -> bool:
+        return self.server is not None and not {"error", "unavailable"} & self.res.keys()
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        self.res["error"] = f"{what}: {type(exc).__name__}: {exc}"
+        self.res["traceback"] = traceback.format_exc(limit=4)
+        progress(f"{self.kind}: {self.res['error']}")
+
+    def start(self) -> None:
+        args, res, kind = self.args, self.res, self.kind
+        try:
+            if kind == "csms":
+                ok, why = targets.csms_available()
+                if not ok:
+                    res["unavailable"] = why
+                    return
+                self.db_url = targets.create_db(args.database_url_base, self.db_name)
+                res["database"] = self.db_url
+                if args.id_tags:
+                    k = min(
+                        args.id_tags, args.charge_points + args.idle_connections + 1
+                    )  # CPs are 1..N
+                    progress(f"{kind}: registering {k} id tags")
+                    tags = [id_tag_for(self.ctx["run"], i, args.id_tags) for i in range(k)]
+                    res["id_tag_registration"] = targets.register_id_tags(self.db_url, tags)
+                self.server, port, _http_port = targets.start_csms(
+                    self.db_url, self.ctx["log_dir"], self.cpu
+                )
+                res["argv"] = " ".join(self.server.argv)
+                if not targets.CSMS_BIN.exists():
+                    res["note"] = f"{targets.CSMS_BIN} missing: ran adapters.cli:main via python -c"
+            else:
+                self.server, port = targets.start_reference(self.ctx["log_dir"], self.cpu)
+            res["startup_s"] = round(targets.wait_ready(self.server, port, args.startup_timeout), 2)
+            res["baseline_rss_kb"] = tree_rss_kb(self.server.pid)
+            res["canary_before_ms"] = canary(self.cpu)
+            self.pctx = self.ctx | {"port": port}
+            if self.db_url:
+                base, name = args.database_url_base, self.db_name
+                self.pg = lambda: targets.backend_pids(base, name)
+        except Exception as exc:
+            self._failed("start", exc)
+
+    def closed_round(self, i: int, others: list[Target]) -> dict | None:
+        """One closed-loop window, bracketed by the canary; None if the target is down."""
+        if not self.ok:
+            return None
+        other_pids = [t.server.pid for t in others if t is not self and t.ok]
+        args = self.args
+        progress(
+            f"{self.kind}: closed loop round {i}/{args.rounds}, "
+            f"{args.charge_points} CPs, {args.duration} s"
+        )
+        try:
+            extra = {"duration": args.duration, "raw_latency": True}
+            closed = load_phase(
+                self.pctx,
+                self.server.pid,
+                "closed",
+                extra,
+                self.pg,
+                lambda: canary(self.cpu),
+                other_pids,
             )
-            check_alive(server)
-        progress(f"{kind}: closed loop, {args.charge_points} CPs, {args.duration} s")
-        closed = load_phase(pctx, server.pid, "closed", {"duration": args.duration}, pg)
-        phases["closed"] = closed
-        check_alive(server)
-        rate = open_rate if open_rate else closed["msgs_per_s"] / 2
-        if args.open_loop_seconds and rate >= 1:
-            progress(f"{kind}: open loop, {rate:.0f} msgs/s, {args.open_loop_seconds} s")
-            extra = {"duration": args.open_loop_seconds, "rate": rate, "max_messages": 10**9}
-            phases["open"] = load_phase(pctx, server.pid, "open", extra, pg)
-            phases["open"]["rate_basis"] = "A" if open_rate or kind == "csms" else "B"
-            check_alive(server)
-        res["rss_end_kb"] = tree_rss_kb(server.pid)
-        res["canary_after_ms"] = canary(cpu)
-    except Exception as exc:
-        res["error"] = f"{type(exc).__name__}: {exc}"
-        res["traceback"] = traceback.format_exc(limit=4)
-        progress(f"{kind}: {res['error']}")
-    finally:
-        if server is not None:
-            res["server_alive_at_end"] = server.alive()
-            res["exit"] = server.stop()
-            res["log"] = server.log_excerpt()
-        if db_url:
+            self.pool.take(closed)
+            closed["round"] = i
+            self.rounds.append(closed)
+            check_alive(self.server)
+        except Exception as exc:
+            self._failed(f"closed loop round {i}", exc)
+            return None
+        return closed
+
+    def median_rate(self) -> float | None:
+        return median([r["msgs_per_s"] for r in self.rounds])
+
+    def pool_closed(self) -> None:
+        if self.rounds:
+            self.res["phases"]["closed"] = pool_rounds(self.rounds, self.pool)
+
+    def idle(self) -> None:
+        """The idle-memory phase, once, on the fresh server (before the rounds: after them
+        the heap already holds the closed loop's freed memory and hides the growth)."""
+        if not self.ok or not self.args.idle_connections:
+            return
+        n = self.args.idle_connections
+        progress(f"{self.kind}: idle phase, {n} connections")
+        try:
+            self.res["phases"]["idle"] = idle_phase(
+                self.pctx, self.server.pid, n, self.args.charge_points + 1
+            )
+            check_alive(self.server)
+        except Exception as exc:
+            self._failed("idle phase", exc)
+
+    def tail(self, open_rate: float | None) -> None:
+        """The open-loop phase, once, after the rounds (its rate comes from them)."""
+        if not self.ok:
+            return
+        args, kind, phases = self.args, self.kind, self.res["phases"]
+        pid = self.server.pid
+        try:
+            own = self.median_rate()
+            rate = open_rate if open_rate else (own / 2 if own else 0)
+            if args.open_loop_seconds and rate >= 1:
+                progress(f"{kind}: open loop, {rate:.0f} msgs/s, {args.open_loop_seconds} s")
+                extra = {"duration": args.open_loop_seconds, "rate": rate, "max_messages": 10**9}
+                phases["open"] = load_phase(self.pctx, pid, "open", extra, self.pg)
+                phases["open"]["rate_basis"] = "A" if open_rate or kind == "csms" else "B"
+                check_alive(self.server)
+            self.res["rss_end_kb"] = tree_rss_kb(pid)
+            self.res["canary_after_ms"] = canary(self.cpu)
+        except Exception as exc:
+            self._failed("open loop", exc)
+
+    def close(self) -> None:
+        """Stop the server, count A's events, drop A's database; never raises."""
+        res, args = self.res, self.args
+        if self.server is not None:
             try:
-                res["events"] = targets.count_events(db_url)
+                res["server_alive_at_end"] = self.server.alive()
+                res["exit"] = self.server.stop()
+                res["log"] = self.server.log_excerpt()
+            except Exception as exc:
+                res["stop_error"] = repr(exc)
+        if self.db_url:
+            try:
+                res["events"] = targets.count_events(self.db_url)
             except Exception as exc:
                 res["events"] = {"error": f"{type(exc).__name__}: {exc}"}
             if not args.keep_db:
                 try:
-                    targets.drop_db(args.database_url_base, db_name)
+                    targets.drop_db(args.database_url_base, self.db_name)
                 except Exception as exc:
                     res["drop_db_error"] = repr(exc)
-    return res
+
+
+def run_bench(args: argparse.Namespace, ctx: dict, report: dict) -> None:
+    """Start the servers; idle phase per target; the interleaved rounds; open loop per target."""
+    kinds = {"both": ["csms", "reference"], "csms": ["csms"], "reference": ["reference"]}
+    tlist = [Target(k, args, ctx, report["targets"]) for k in kinds[args.target]]
+    report["rounds"] = rounds = []
+    try:
+        for t in tlist:
+            progress(f"{t.kind}: starting the server")
+            t.start()
+        for t in tlist:
+            t.idle()
+        for i in range(1, args.rounds + 1):
+            if not any(t.ok for t in tlist):
+                break
+            entry: dict = {"round": i}
+            rounds.append(entry)  # before the phases: an interrupted round still shows
+            for t in tlist:
+                p = t.closed_round(i, tlist)
+                if p is not None:
+                    entry[t.kind] = p
+        for t in tlist:
+            t.pool_closed()
+        a = next((t for t in tlist if t.kind == "csms"), None)
+        a_rate = a.median_rate() if a else None
+        open_rate = a_rate / 2 if a_rate else None
+        for t in tlist:
+            t.tail(open_rate)
+    finally:
+        LoadClient.kill_all()
+        for t in tlist:
+            t.pool_closed()
+            t.close()
 
 
 def check_alive(server: targets.ServerProcess) -> None:
@@ -208,6 +334,7 @@ class Interrupt:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    t0 = time.monotonic()
     raise_nofile()
     signal.signal(signal.SIGTERM, Interrupt.handler)
     signal.signal(signal.SIGINT, Interrupt.handler)
@@ -234,13 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     report["canary_start_ms"] = canary(0 if args.pin else None)
     code = 0
     try:
-        open_rate = None
-        if args.target in ("both", "csms"):
-            a = run_target("csms", args, ctx, None, report["targets"])
-            a_rate = a.get("phases", {}).get("closed", {}).get("msgs_per_s")
-            open_rate = a_rate / 2 if a_rate else None
-        if args.target in ("both", "reference"):
-            run_target("reference", args, ctx, open_rate, report["targets"])
+        run_bench(args, ctx, report)
     except KeyboardInterrupt:
         progress("interrupted; cleaning up")
         report["interrupted"] = True
@@ -249,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         LoadClient.kill_all()
         targets.ServerProcess.stop_all()
     report["canary_end_ms"] = canary(0 if args.pin else None)
+    report["summary"] = summarize(report)
+    report["elapsed_s"] = round(time.monotonic() - t0, 1)
     if args.keep_logs:
         report["log_dir"] = str(log_dir)
     else:

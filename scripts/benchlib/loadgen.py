@@ -143,7 +143,10 @@ def summary(stats: Stats, cps: list[ChargePoint], raw: bool = False) -> dict:
     everything = [x for v in stats.lat.values() for x in v]
     extra = {}
     if raw:
-        extra = {"latency_raw_us": raw_us(stats.lat), "setup_latency_raw_us": raw_us(stats.setup_lat)}
+        extra = {
+            "latency_raw_us": raw_us(stats.lat),
+            "setup_latency_raw_us": raw_us(stats.setup_lat),
+        }
     return {
         **extra,
         "latency_ms": lat,

@@ -8,7 +8,7 @@ import select
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import orjson
@@ -193,13 +193,18 @@ def load_phase(
     extra: dict,
     pg=None,
     canary_fn: Callable[[], float] | None = None,
+    other_pids: Sequence[int] = (),
 ) -> dict:
     """A closed- or open-loop phase over the same N charge points.
 
     With canary_fn, the CPU canary is taken right before the window (the charge
     points connected and set up, the server quiet) and right after it (the load
     generator gone, the server quiet again): canary_before_ms / canary_after_ms.
+    other_pids: the other servers that are kept running; the phase waits for them to
+    be quiet too, and reports their CPU during the window (other_servers_cpu_s).
     """
+    for pid in other_pids:
+        wait_quiet(pid)
     wait_quiet(server_pid)
     cfg = base_cfg(ctx, mode, 1, ctx["charge_points"]) | extra
     client = LoadClient(cfg, ctx["client_log"])
@@ -210,10 +215,13 @@ def load_phase(
         if canary_fn:
             wait_quiet(server_pid, limit=5.0)
             canaries["canary_before_ms"] = canary_fn()
+        others0 = sum(tree_cpu(pid) for pid in other_pids)
         meter.start()
         client.send("go")
         client.expect("window_end", cfg["duration"] + 60)
         m = meter.stop()
+        if other_pids:
+            m["other_servers_cpu_s"] = round(sum(tree_cpu(pid) for pid in other_pids) - others0, 3)
         result = client.expect("result", 120)
     except BaseException:
         client.kill()

@@ -39,7 +39,11 @@ def render(rep: dict) -> str:
         "pinning   "
         + ("server CPU0, load generator CPU1 (PostgreSQL not pinned)" if s["pin"] else "none"),
         f"canary    start {rep['canary_start_ms']} ms, end {rep['canary_end_ms']} ms "
-        "(fixed pure-Python loop, best of 5; PERF.md: ~10.5 quiet, 17-20 noisy host)",
+        "(fixed pure-Python loop on the server's CPU, best of 5; PERF.md: ~10.5 quiet, 17-20 noisy"
+        " host)",
+        f"rounds    {s['rounds']} closed-loop rounds per target, interleaved A, B, A, B, ...; both"
+        " servers started once and kept running; per target once: idle phase before the"
+        " rounds, open loop after them",
     ]
     if rep.get("interrupted"):
         out.append("INTERRUPTED: the figures below are partial")
@@ -58,8 +62,11 @@ def render(rep: dict) -> str:
     out.append(row("server startup s", [fmt(tg[k].get("startup_s")) for k in live]))
     out.append(
         row(
-            "canary before/after ms",
-            [f"{tg[k].get('canary_before_ms')} / {tg[k].get('canary_after_ms')}" for k in live],
+            "canary at start / end ms",
+            [
+                f"{tg[k].get('canary_before_ms', '-')} / {tg[k].get('canary_after_ms', '-')}"
+                for k in live
+            ],
         )
     )
     if "csms" in live:
@@ -73,20 +80,38 @@ def render(rep: dict) -> str:
         out.append(
             row("idTags registered Accepted", [reg(tg[k]) if k == "csms" else "-" for k in live])
         )
+    out += rounds_lines(rep)
     closed = {k: ph[k].get("closed") for k in live}
     if any(closed.values()):
         c0 = next(v for v in closed.values() if v)
-        out += ["", f"closed loop: {s['charge_points']} CPs, {s['duration']} s window"]
+        n = max(c.get("rounds", 1) for c in closed.values() if c)
+        out += [
+            "",
+            f"closed loop: {s['charge_points']} CPs, {s['duration']} s window x {n}"
+            f" round{'s' if n != 1 else ''}"
+            " (rates and costs: median of the rounds; counts: summed; latency: all rounds pooled)",
+        ]
 
         def cl(label: str, f) -> None:
             out.append(row(label, [f(closed[k]) if closed[k] else "-" for k in live]))
 
-        cl("CPs ready", lambda c: f"{c['charge_points']}/{c['requested']}")
-        cl("setup (connect+boot+status) s", lambda c: fmt(c["setup_s"], nd=2))
-        cl("msgs/s", lambda c: fmt(c["msgs_per_s"], nd=0))
-        cl("CALLs answered in window", lambda c: fmt(c["window_results"]))
+        sm = rep.get("summary") or {}
+        quiet = {
+            "csms": sm.get("a_cpu_us_per_msg_at_quiet_canary_median"),
+            "reference": sm.get("b_cpu_us_per_msg_at_quiet_canary_median"),
+        }
+        cl("CPs ready (fewest in a round)", lambda c: f"{c['charge_points']}/{c['requested']}")
+        cl("setup (connect+boot+status) s", lambda c: fmt(c.get("setup_s"), nd=2))
+        cl("msgs/s", lambda c: fmt(c.get("msgs_per_s"), nd=0))
+        cl("CALLs answered in windows", lambda c: fmt(c["window_results"]))
         cl("server CPU us/msg", lambda c: fmt(c.get("server_cpu_us_per_msg")))
-        cl("server CPU % of one core", lambda c: fmt(c["server_cpu_pct"], "%"))
+        out.append(
+            row(
+                "  at the quiet canary",
+                [fmt(quiet[k]) if closed[k] else "-" for k in live],
+            )
+        )
+        cl("server CPU % of one core", lambda c: fmt(c.get("server_cpu_pct"), "%"))
         if "pg_cpu_s" in c0:
             cl(
                 "PG backends CPU us/msg",
@@ -96,12 +121,24 @@ def render(rep: dict) -> str:
                     else "-"
                 ),
             )
-        cl("load generator CPU %", lambda c: fmt(c["client_cpu_pct"], "%"))
+        cl("load generator CPU %", lambda c: fmt(c.get("client_cpu_pct"), "%"))
+        if any(c and "other_servers_cpu_s" in c for c in closed.values()):
+            cl(
+                "the other server's CPU %",
+                lambda c: (
+                    fmt(round(100 * c["other_servers_cpu_s"] / c["wall_s"], 1), "%")
+                    if "other_servers_cpu_s" in c and c.get("wall_s")
+                    else "-"
+                ),
+            )
         cl("CALLERRORs", lambda c: fmt(c["callerror_total"]))
         cl("other protocol problems", lambda c: fmt(sum(c["violations"].values())))
         cl("connections lost", lambda c: fmt(sum(c["connections_lost"].values())))
         cl("unanswered at end", lambda c: fmt(c["unanswered"]))
-        cl("StartTx / distinct txIds", lambda c: f"{c['starts']} / {c['distinct_tx_ids']}")
+        cl(
+            "StartTx / distinct txIds",
+            lambda c: f"{c['starts']} / {c['distinct_tx_ids']}",
+        )
         out.append(row("latency ms p50 / p95 / p99", ["" for _ in live]))
         for a in ACTIONS:
             if a in {"BootNotification", "StatusNotification"}:
@@ -130,8 +167,8 @@ def render(rep: dict) -> str:
         out += [
             "",
             f"open loop: {o0['target_rate']:.0f} msgs/s scheduled for {s['open_loop_seconds']} s"
-            f" over {s['charge_points']} CPs (half of {o0.get('rate_basis', '?')}'s closed-loop"
-            " rate)",
+            f" over {s['charge_points']} CPs (half of {o0.get('rate_basis', '?')}'s median"
+            " closed-loop rate)",
         ]
 
         def ol(label: str, f) -> None:
@@ -150,23 +187,116 @@ def render(rep: dict) -> str:
         out += ["", *events_lines(tg["csms"])]
         if s.get("keep_db") and tg["csms"].get("database"):
             out.append(f"  database kept: {tg['csms']['database']}")
-    ca, cb = closed.get("csms"), closed.get("reference")
-    if ca and cb and cb["msgs_per_s"]:
-        out += [
-            "",
-            f"ratio A/B msgs/s (closed loop): {ca['msgs_per_s'] / cb['msgs_per_s']:.3f}"
-            f"   ({ca['msgs_per_s']:,.0f} / {cb['msgs_per_s']:,.0f})",
-        ]
-        if ca.get("server_cpu_us_per_msg") and cb.get("server_cpu_us_per_msg"):
-            out.append(
-                "ratio A/B server CPU per msg: "
-                f"{ca['server_cpu_us_per_msg'] / cb['server_cpu_us_per_msg']:.2f}"
-            )
+    out += summary_lines(rep)
     problems = problem_lines(tg, live)
     out += ["", "problems seen:" if problems else "problems seen: none", *problems]
     if rep.get("log_dir"):
         out.append(f"logs kept in {rep['log_dir']}")
+    if rep.get("elapsed_s") is not None:
+        out.append(f"elapsed {rep['elapsed_s']:.0f} s")
     return "\n".join(out)
+
+
+def ratio(v: float | None, nd: int = 3) -> str:
+    return "-" if v is None else f"{v:.{nd}f}"
+
+
+def rounds_lines(rep: dict) -> list[str]:
+    """The per-round table: both targets' rate, cost and canary, and the round's ratios."""
+    rounds = rep.get("rounds") or []
+    if not rounds:
+        return []
+    cols = [
+        ("round", 5),
+        ("A msgs/s", 9),
+        ("B msgs/s", 9),
+        ("ratio", 7),
+        ("A us/msg", 9),
+        ("B us/msg", 9),
+        ("CPU ratio", 9),
+        ("A canary ms", 13),
+        ("B canary ms", 13),
+        ("A us/msg@quiet", 14),
+    ]
+
+    def line(cells: list[str]) -> str:
+        return "  " + " ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, cols, strict=True))
+
+    def can(p: dict | None) -> str:
+        if not p:
+            return "-"
+        return f"{p.get('canary_before_ms', '-')}/{p.get('canary_after_ms', '-')}"
+
+    out = [
+        "",
+        "closed-loop rounds (ratio = A/B of the same round; canary = before/after the window,"
+        " the phase's canary is their mean)",
+        line([c for c, _ in cols]),
+    ]
+    for r in rounds:
+        a, b = r.get("csms"), r.get("reference")
+        out.append(
+            line(
+                [
+                    str(r["round"]),
+                    fmt(a.get("msgs_per_s"), nd=0) if a else "-",
+                    fmt(b.get("msgs_per_s"), nd=0) if b else "-",
+                    ratio(r.get("ratio_msgs_per_s")),
+                    fmt(a.get("server_cpu_us_per_msg")) if a else "-",
+                    fmt(b.get("server_cpu_us_per_msg")) if b else "-",
+                    ratio(r.get("ratio_cpu_per_msg"), 2),
+                    can(a),
+                    can(b),
+                    fmt(a.get("server_cpu_us_per_msg_at_quiet_canary")) if a else "-",
+                ]
+            )
+        )
+    return out
+
+
+def summary_lines(rep: dict) -> list[str]:
+    sm = rep.get("summary") or {}
+    n = sm.get("rounds", 0)
+    if not n:
+        return []
+
+    def listed(vals: list, nd: int) -> str:
+        return ", ".join(ratio(v, nd) for v in vals)
+
+    out = [
+        "",
+        f"summary (closed loop, {n} interleaved round{'s' if n != 1 else ''};"
+        " headline = median of the rounds)",
+    ]
+    if sm.get("ratio_msgs_per_s_median") is not None:
+        out.append(
+            f"  ratio A/B msgs/s:             {sm['ratio_msgs_per_s_median']:.3f}"
+            f"   (rounds: {listed(sm['ratio_msgs_per_s_rounds'], 3)};"
+            f" median msgs/s A {fmt(sm.get('a_msgs_per_s_median'), nd=0)},"
+            f" B {fmt(sm.get('b_msgs_per_s_median'), nd=0)})"
+        )
+    if sm.get("ratio_cpu_per_msg_median") is not None:
+        out.append(
+            f"  ratio A/B server CPU per msg: {sm['ratio_cpu_per_msg_median']:.2f}"
+            f"    (rounds: {listed(sm['ratio_cpu_per_msg_rounds'], 2)})"
+        )
+    q = sm.get("quiet_canary_ms")
+    for name, key in (("A", "a"), ("B", "b")):
+        measured = sm.get(f"{key}_cpu_us_per_msg_median")
+        if measured is None:
+            continue
+        normed = sm.get(f"{key}_cpu_us_per_msg_at_quiet_canary_median")
+        out.append(
+            f"  {name} server CPU us/msg:          {measured:.1f} measured (median),"
+            f" {fmt(normed)} at the quiet canary"
+            f" (rounds: {listed(sm[f'{key}_cpu_us_per_msg_at_quiet_canary_rounds'], 1)})"
+        )
+    if q:
+        out.append(
+            f"  quiet canary = {q} ms, the smallest canary of the run; 'at the quiet canary' ="
+            f" us/msg x {q} / the round's canary: roughly what it costs on a quiet host"
+        )
+    return out
 
 
 def events_lines(t: dict) -> list[str]:
