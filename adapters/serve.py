@@ -53,7 +53,7 @@ async def serve(settings: Settings, command: str = "serve") -> None:
         if "projections" in pieces:
             projections = await _start_projections(stack, settings)
             if runtime is not None:
-                runtime.writer.on_commit(lambda _position: projections.notify())
+                runtime.writer.on_commit(projections.offer)
         server: OcppServer | None = None
         if "gateway" in pieces:
             assert runtime is not None

@@ -15,7 +15,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -59,15 +59,16 @@ class Writer:
         self.stats = WriterStats()
         # The log position of the last event this writer committed (read-your-writes).
         self.position = 0
-        self._listeners: list[Callable[[int], None]] = []
+        self._listeners: list[Callable[[Sequence[int], Sequence[object]], None]] = []
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="writer", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def on_commit(self, listener: Callable[[int], None]) -> None:
-        """Call `listener(position)` in the writer thread after each commit (wakes projections)."""
+    def on_commit(self, listener: Callable[[Sequence[int], Sequence[object]], None]) -> None:
+        """Call `listener(positions, events)` in the writer thread after each commit: the
+        in-process projections take the events from there instead of decoding them again."""
         self._listeners.append(listener)
 
     def stop(self) -> None:
@@ -209,7 +210,7 @@ class Writer:
             self.position = max(self.position, positions[-1])
             for listener in self._listeners:
                 try:
-                    listener(self.position)
+                    listener(positions, events)
                 except Exception:
                     logger.exception("a commit listener failed")
 

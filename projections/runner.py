@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import TracebackType
@@ -76,6 +77,9 @@ class ProjectionRunner:
             target=self._run, name=f"projection-{projection.name}", daemon=True
         )
         self._topics = frozenset(get_topic(cls) for cls in projection.handlers)
+        # What the in-process writer committed, in order; bounded: a gap falls back to reading.
+        self._offered: deque[tuple[Sequence[int], Sequence[object]]] = deque(maxlen=256)
+        self._offered_lock = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -106,6 +110,31 @@ class ProjectionRunner:
         """New events were committed: poll now instead of at the next interval."""
         self._wakeup.set()
 
+    def offer(self, positions: Sequence[int], events: Sequence[object]) -> None:
+        """Events this process just committed at `positions`, to use instead of reading and
+        decoding them again; ignored unless they follow the view's position exactly."""
+        with self._offered_lock:
+            self._offered.append((positions, events))
+        self._wakeup.set()
+
+    def _take_offered(self, position: int) -> tuple[int, list[object]] | None:
+        """(last position, events) offered right after `position`, or None."""
+        taken: list[object] = []
+        last = position
+        with self._offered_lock:
+            offered = self._offered
+            while offered and offered[0][0][-1] <= position:
+                offered.popleft()  # already in the view
+            while offered and len(taken) < self.batch_size:
+                positions, events = offered[0]
+                # Only an unbroken run: another process's events may lie in any gap.
+                if positions[0] != last + 1 or positions[-1] - positions[0] != len(positions) - 1:
+                    break
+                offered.popleft()
+                taken.extend(events)
+                last = positions[-1]
+        return (last, taken) if taken else None
+
     def wait(self, notification_id: int, timeout: float = 5.0) -> bool:
         """Block until the view has processed `notification_id` (read-your-writes).
 
@@ -132,16 +161,26 @@ class ProjectionRunner:
         if position is None:
             position = view.max_tracking_id(self.app.name) or 0
             self._advance(position)
-        notifications = self.app.recorder.select_notifications(
-            start=position, limit=self.batch_size, inclusive_of_start=False
-        )
-        if not notifications:
-            return 0
-        # Decode only what this view handles: decoding is most of a projection's CPU, and
-        # every view reads the whole log.
-        topics = self._topics
-        events = [self.app.mapper.to_domain_event(n) for n in notifications if n.topic in topics]
-        tracking = Tracking(self.app.name, notifications[-1].id)
+        offered = self._take_offered(position)
+        if offered is not None:
+            last, everything = offered
+            handlers = self.projection.handlers
+            events = [e for e in everything if type(e) in handlers]
+            count = len(everything)
+        else:
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=self.batch_size, inclusive_of_start=False
+            )
+            if not notifications:
+                return 0
+            # Decode only what this view handles: decoding is most of a projection's CPU,
+            # and every view reads the whole log.
+            topics = self._topics
+            events = [
+                self.app.mapper.to_domain_event(n) for n in notifications if n.topic in topics
+            ]
+            last, count = notifications[-1].id, len(notifications)
+        tracking = Tracking(self.app.name, last)
         try:
             self.projection.process_batch(events, tracking)
         except IntegrityError:
@@ -153,10 +192,10 @@ class ProjectionRunner:
                 "projection %s: the view is at %d already; resuming there", self.name, recorded
             )
             self._advance(recorded)
-            return len(notifications)
-        self.events_processed += len(notifications)
+            return count
+        self.events_processed += count
         self._advance(tracking.notification_id)
-        return len(notifications)
+        return count
 
     def _advance(self, position: int) -> None:
         self._next = position
@@ -210,9 +249,14 @@ class Projections:
     runners: tuple[ProjectionRunner, ...]
 
     def notify(self) -> None:
-        """Call after each commit of the in-process writer."""
+        """New events were committed elsewhere: poll now."""
         for runner in self.runners:
             runner.notify()
+
+    def offer(self, positions: Sequence[int], events: Sequence[object]) -> None:
+        """Call after each commit of the in-process writer, with what it committed."""
+        for runner in self.runners:
+            runner.offer(positions, events)
 
     def wait(self, notification_id: int, timeout: float = 5.0) -> bool:
         """Block until every view has processed `notification_id`; False on timeout."""

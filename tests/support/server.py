@@ -112,7 +112,7 @@ async def running_csms(
             context = run_projections(runtime.database, poll_interval=0.05)
             projections = await asyncio.to_thread(context.__enter__)
             stack.push_async_callback(asyncio.to_thread, context.__exit__, None, None, None)
-            runtime.writer.on_commit(lambda _position: projections.notify())
+            runtime.writer.on_commit(projections.offer)
         host, port = await server.start("127.0.0.1", 0)
         stack.push_async_callback(server.stop)
         yield RunningCsms(runtime, server, host, port, projections)
