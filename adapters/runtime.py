@@ -73,11 +73,21 @@ def tune_garbage_collector(loop: asyncio.AbstractEventLoop, every: float = 60.0)
 
     gc.callbacks.append(watch)
 
+    rounds = [0]
+
     def collect() -> None:
+        # Each minute only what is new since the last round is scanned, then frozen too;
+        # every tenth round everything is, so that cycles frozen while alive (a connection
+        # closed since) are freed as well: one long pause each ten minutes, not each minute.
+        rounds[0] += 1
+        if rounds[0] % FULL_EVERY == 0:
+            gc.unfreeze()
         gc.collect()
+        gc.freeze()
         loop.call_later(every, collect)
 
     loop.call_later(every, collect)
 
 
 SLOW_COLLECTION = 0.05  # seconds
+FULL_EVERY = 10  # rounds
