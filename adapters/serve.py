@@ -69,13 +69,14 @@ async def serve(settings: Settings, command: str = "serve") -> None:
 async def _start_projections(stack: AsyncExitStack, settings: Settings) -> Projections:
     from adapters.eventstore import parse_database_url
 
-    # Batches at most every 50 ms under load: a view transaction costs about as much as the
-    # rows in it, and read models may lag a little behind the log.
+    # Under load, a batch at most every 250 ms: a view transaction costs about as much as the
+    # rows in it, and each batch competes with the gateway for the GIL. Read models may lag
+    # that much; a mutation waiting for its own events cuts the wait short.
     context = run_projections(
         parse_database_url(settings.database_url),
-        batch_size=2000,
+        batch_size=5000,
         poll_interval=0.25,
-        min_interval=0.05,
+        min_interval=0.25,
     )
     projections = await asyncio.to_thread(context.__enter__)
     stack.push_async_callback(asyncio.to_thread, context.__exit__, None, None, None)

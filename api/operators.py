@@ -54,7 +54,7 @@ class OperatorMutations:
         info: Info[Context, None],
         id: strawberry.ID,
         authorization_key: str | None = None,
-    ) -> ChargePoint:
+    ) -> ChargePoint | None:
         charge_point_id = _text("id", str(id), MAX_IDENTITY)
         if "/" in charge_point_id:
             raise bad_input("id", "must not contain '/' (it is the last path segment)")
@@ -75,7 +75,7 @@ class OperatorMutations:
         info: Info[Context, None],
         charge_point_id: strawberry.ID,
         status: RegistrationStatus,  # type: ignore[valid-type]
-    ) -> ChargePoint:
+    ) -> ChargePoint | None:
         operations = _operations(info)
         try:
             position = await operations.set_registration_status(
@@ -98,7 +98,7 @@ class OperatorMutations:
         status: AuthorizationStatus,  # type: ignore[valid-type]
         expiry_date: datetime | None = None,
         parent_id_tag: str | None = None,
-    ) -> IdTag:
+    ) -> IdTag | None:
         _text("idTag", id_tag, MAX_ID_TOKEN)
         if parent_id_tag is not None:
             _text("parentIdTag", parent_id_tag, MAX_ID_TOKEN)

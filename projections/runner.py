@@ -73,6 +73,7 @@ class ProjectionRunner:
         self._processed_changed = threading.Condition()
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
+        self._hurry = threading.Event()
         self._thread = threading.Thread(
             target=self._run, name=f"projection-{projection.name}", daemon=True
         )
@@ -101,6 +102,7 @@ class ProjectionRunner:
         """Stop after the batch in hand (if any) and join the thread. A runner runs once."""
         self._stopping.set()
         self._wakeup.set()
+        self._hurry.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
             if self._thread.is_alive():
@@ -141,6 +143,10 @@ class ProjectionRunner:
         Returns:
             False if it had not within `timeout` seconds.
         """
+        if self._processed >= notification_id:
+            return True
+        self._hurry.set()
+        self._wakeup.set()
         with self._processed_changed:
             return self._processed_changed.wait_for(
                 lambda: self._processed >= notification_id, timeout
@@ -226,7 +232,9 @@ class ProjectionRunner:
             if processed == 0:
                 self._wakeup.wait(self.poll_interval)
             elif processed < self.batch_size and self.min_interval > 0:
-                self._stopping.wait(max(0.0, started + self.min_interval - time.monotonic()))
+                # Gather more, unless someone waits for the view (read-your-writes).
+                self._hurry.wait(max(0.0, started + self.min_interval - time.monotonic()))
+                self._hurry.clear()
 
     def __enter__(self) -> Self:
         self.start()
