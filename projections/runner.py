@@ -74,6 +74,7 @@ class ProjectionRunner:
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._hurry = threading.Event()
+        self._last_was_offered = False
         self._thread = threading.Thread(
             target=self._run, name=f"projection-{projection.name}", daemon=True
         )
@@ -168,6 +169,7 @@ class ProjectionRunner:
             position = view.max_tracking_id(self.app.name) or 0
             self._advance(position)
         offered = self._take_offered(position)
+        self._last_was_offered = offered is not None
         if offered is not None:
             last, everything = offered
             handlers = self.projection.handlers
@@ -231,10 +233,14 @@ class ProjectionRunner:
             self.failures = 0
             if processed == 0:
                 self._wakeup.wait(self.poll_interval)
-            elif processed < self.batch_size and self.min_interval > 0:
-                # Gather more, unless someone waits for the view (read-your-writes).
-                self._hurry.wait(max(0.0, started + self.min_interval - time.monotonic()))
-                self._hurry.clear()
+            elif processed < self.batch_size:
+                if self.min_interval > 0:
+                    # Gather more, unless someone waits for the view (read-your-writes).
+                    self._hurry.wait(max(0.0, started + self.min_interval - time.monotonic()))
+                    self._hurry.clear()
+                elif self._last_was_offered:
+                    # The writer will offer what comes next: no need to look in the log.
+                    self._wakeup.wait(self.poll_interval)
 
     def __enter__(self) -> Self:
         self.start()

@@ -59,16 +59,31 @@ def required_utc(value: datetime | str) -> datetime:
 # -- PostgreSQL ------------------------------------------------------------------------------
 
 
+# Composed statements rendered once: psycopg renders a Composed again on every execution.
+_RENDERED: dict[int, tuple[sql.Composable, bytes]] = {}
+
+
+def _rendered(statement: Statement, cursor: Cursor[Any]) -> str | bytes:
+    if isinstance(statement, str):
+        return statement
+    hit = _RENDERED.get(id(statement))
+    if hit is None or hit[0] is not statement:
+        hit = _RENDERED[id(statement)] = (statement, statement.as_bytes(cursor))
+    return hit[1]
+
+
 class _PostgresExecutor:
     def __init__(self, cursor: Cursor[Any]) -> None:
         self._cursor = cursor
 
     def execute(self, statement: Statement, params: Params) -> None:
-        self._cursor.execute(statement, params, prepare=True)  # type: ignore[arg-type]
+        query = _rendered(statement, self._cursor)
+        self._cursor.execute(query, params, prepare=True)  # type: ignore[arg-type]
 
     def executemany(self, statement: Statement, params: Sequence[Params]) -> None:
         if params:
-            self._cursor.executemany(statement, params)  # type: ignore[arg-type]
+            query = _rendered(statement, self._cursor)
+            self._cursor.executemany(query, params)  # type: ignore[arg-type]
 
 
 class PostgresStorage(PostgresTrackingRecorder):
