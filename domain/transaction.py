@@ -14,7 +14,7 @@ from domain.vocabulary import AuthorizationStatus, StopReason
 
 class Transaction(Aggregate):
     @staticmethod
-    @lru_cache(maxsize=100_000)
+    @lru_cache(maxsize=4096)  # the transactions running now; a long tail would burden the GC
     def create_id(transaction_id: int) -> UUID:
         return uuid5(NAMESPACE_URL, f"/transactions/{transaction_id}")
 
