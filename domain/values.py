@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.vocabulary import (
@@ -109,13 +109,3 @@ class StartDecision:
 class StopDecision:
     authorization: Authorization | None
     known_transaction: bool = True
-
-
-@dataclass(frozen=True)
-class Findings:
-    """Conformance findings about one incoming message (OCPP16.md T5, T8)."""
-
-    messages: tuple[str, ...] = field(default_factory=tuple)
-
-    def __bool__(self) -> bool:
-        return bool(self.messages)

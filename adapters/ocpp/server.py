@@ -7,7 +7,6 @@ its credentials right when it has a key (401), and `ocpp1.6` among the offered s
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import logging
@@ -197,7 +196,3 @@ def _close_reason(connection: ServerConnection) -> str:
     code = connection.close_code
     reason = connection.close_reason or ""
     return f"code {code} {reason}".strip() if code is not None else "connection lost"
-
-
-async def serve_forever(server: OcppServer) -> None:  # pragma: no cover - used by the CLI
-    await asyncio.Event().wait()
