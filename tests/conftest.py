@@ -15,6 +15,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from adapters.eventstore import Database, open_event_store, parse_database_url
+from domain.csms import Csms
+from projections.views import Views, open_views
+
 POSTGRES_SERVER = os.environ.get("CSMS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -60,3 +64,24 @@ def database_url(request: pytest.FixtureRequest) -> str:
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     url: str = request.getfixturevalue(name)
     return url
+
+
+@pytest.fixture
+def database(database_url: str) -> Database:
+    return parse_database_url(database_url)
+
+
+@pytest.fixture
+def store(database: Database) -> Iterator[Csms]:
+    """The event store, as the server's writer has it."""
+    app = open_event_store(database)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def views(database: Database) -> Iterator[Views]:
+    with open_views(database) as views:
+        yield views

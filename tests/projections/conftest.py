@@ -7,31 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.eventstore import Database, open_event_store, parse_database_url
+from adapters.eventstore import Database, open_event_store
 from domain.csms import Csms
-from projections.views import Views, open_views
 from tests.projections.history import History
-
-
-@pytest.fixture
-def database(database_url: str) -> Database:
-    return parse_database_url(database_url)
-
-
-@pytest.fixture
-def views(database: Database) -> Iterator[Views]:
-    with open_views(database) as views:
-        yield views
-
-
-@pytest.fixture
-def store(database: Database) -> Iterator[Csms]:
-    """The event store, as the server's writer has it."""
-    app = open_event_store(database)
-    try:
-        yield app
-    finally:
-        app.close()
 
 
 @pytest.fixture
