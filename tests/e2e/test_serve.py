@@ -82,7 +82,9 @@ async def test_the_newcomers_story(database_url: str, tmp_path: Path) -> None:
             async with asyncio.timeout(10):
                 while True:
                     data = await gql(query, id=tx.transaction_id)
-                    if data["transaction"] and data["transaction"]["energyWh"] == 2500:  # type: ignore[index]
+                    # Each read model follows the log on its own: wait until both show it.
+                    stopped = data["transaction"] and data["transaction"]["energyWh"] == 2500  # type: ignore[index]
+                    if stopped and data["chargePoint"]["connectors"]:  # type: ignore[index]
                         break
                     await asyncio.sleep(0.05)
             assert data["transaction"]["meterValues"][0]["sampledValue"] == [{"value": "1200"}]  # type: ignore[index]
