@@ -157,22 +157,6 @@ class DataTransferStatus(Enum):
     UNKNOWN_VENDOR_ID = "UnknownVendorId"
 
 
-ENUMS: tuple[type[Enum], ...] = (
-    RegistrationStatus,
-    ConnectorStatus,
-    ChargePointErrorCode,
-    AuthorizationStatus,
-    StopReason,
-    Measurand,
-    ReadingContext,
-    Location,
-    Phase,
-    UnitOfMeasure,
-    ValueFormat,
-    DataTransferStatus,
-)
-
-
 class CommandFailure(Enum):
     """Why a remote command got no usable answer."""
 
@@ -185,6 +169,3 @@ class CommandFailure(Enum):
 class AvailabilityType(Enum):
     OPERATIVE = "Operative"
     INOPERATIVE = "Inoperative"
-
-
-ENUMS = (*ENUMS, CommandFailure, AvailabilityType)
