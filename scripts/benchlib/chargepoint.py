@@ -64,6 +64,8 @@ class Stats:
         self.cap_reached: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.lat: dict[str, list[float]] = {a: [] for a in ACTIONS}
         self.setup_lat: dict[str, list[float]] = {a: [] for a in ACTIONS}
+        # Latencies by the second (perf_counter) their CALL was due: a burst or a steady tail?
+        self.by_second: dict[int, list[float]] = {}
         self.window_results = 0
         self.total_calls = 0  # CALLs sent, any phase
         self.total_answers = 0  # CALLRESULT + CALLERROR received, any phase
@@ -274,6 +276,7 @@ class ChargePoint(WSClient):
             st.setup_lat[action].append(now - t_ref)
         elif st.recording:
             st.lat[action].append(now - t_ref)
+            st.by_second.setdefault(int(t_ref), []).append(now - t_ref)
             st.window_results += 1
             if st.window_results >= st.cap and not st.cap_reached.done():
                 st.stop_sending = True

@@ -151,6 +151,9 @@ def summary(stats: Stats, cps: list[ChargePoint], raw: bool = False) -> dict:
         **extra,
         "latency_ms": lat,
         "latency_all_ms": percentiles(everything),
+        "p99_by_second_ms": [
+            percentiles(stats.by_second[k])["p99"] for k in sorted(stats.by_second)
+        ],
         "setup_latency_ms": {a: percentiles(v) for a, v in stats.setup_lat.items() if v},
         "window_results": stats.window_results,
         "total_calls": stats.total_calls,

@@ -159,6 +159,7 @@ def idle_phase(ctx: dict, server_pid: int, count: int, first_id: int) -> dict:
 RESULT_KEYS = (
     "latency_ms",
     "latency_all_ms",
+    "p99_by_second_ms",
     "setup_latency_ms",
     "window_results",
     "total_calls",

@@ -183,6 +183,12 @@ def render(rep: dict) -> str:
         ol("server CPU % of one core", lambda o: fmt(o["server_cpu_pct"], "%"))
         ol("CALLERRORs", lambda o: fmt(o["callerror_total"]))
         ol("unanswered after drain", lambda o: fmt(o["unanswered"]))
+        for k in live:
+            seconds = (opn[k] or {}).get("p99_by_second_ms") or ()
+            if seconds:
+                out.append(
+                    f"  p99 ms, second by second ({k}): " + " ".join(f"{x:.0f}" for x in seconds)
+                )
     if "csms" in live:
         out += ["", *events_lines(tg["csms"])]
         if s.get("keep_db") and tg["csms"].get("database"):
