@@ -60,7 +60,12 @@ class BatchView(TrackingRecorder, ABC, Generic[W]):
                 the block is applied.
         """
         with self.begin(tracking) as executor:
-            yield self.writer(executor)
+            writer = self.writer(executor)
+            yield writer
+            self.flush(writer)
+
+    def flush(self, writer: W) -> None:
+        """Write what `writer` kept back for set statements (views that batch rows)."""
 
 
 V = TypeVar("V", bound=BatchView[Any])

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
@@ -37,6 +38,11 @@ class Executor(Protocol):
     def execute(self, statement: Statement, params: Params) -> None: ...
 
     def executemany(self, statement: Statement, params: Sequence[Params]) -> None: ...
+
+    def execute_rows(self, statement: Statement, rows: Sequence[Params]) -> None:
+        """Run a set statement over many rows: PostgreSQL's takes them all as one JSON
+        parameter, `%(rows)s`; SQLite's is a per-row statement run for each."""
+        ...
 
 
 def as_utc(value: datetime | str | None) -> datetime | None:
@@ -84,6 +90,11 @@ class _PostgresExecutor:
         if params:
             query = _rendered(statement, self._cursor)
             self._cursor.executemany(query, params)  # type: ignore[arg-type]
+
+    def execute_rows(self, statement: Statement, rows: Sequence[Params]) -> None:
+        # One JSON text encoded in C instead of psycopg adapting every value in Python.
+        if rows:
+            self.execute(statement, {"rows": orjson.dumps(rows).decode()})
 
 
 class PostgresStorage(PostgresTrackingRecorder):
@@ -155,6 +166,9 @@ class _SQLiteExecutor:
     def executemany(self, statement: Statement, params: Sequence[Params]) -> None:
         if params:
             self._cursor.executemany(statement, [sqlite_params(p) for p in params])
+
+    def execute_rows(self, statement: Statement, rows: Sequence[Params]) -> None:
+        self.executemany(statement, rows)
 
 
 class SQLiteStorage(SQLiteTrackingRecorder):

@@ -78,37 +78,49 @@ class PostgresTransactionsView(PostgresStorage, TransactionsView):
             return sql.SQL(text).format(**names)
 
         self.sql = TransactionsSql(
+            # Set statements over `%(rows)s`, a JSON array of row objects (execute_rows).
             start=statement(
                 "INSERT INTO {transactions} (transaction_id, id, charge_point_id,"
                 " charge_point_key, connector_id, id_tag, id_tag_key, meter_start,"
                 " start_timestamp, start_timestamp_raw, reservation_id, authorization_status,"
                 " started_received_at)"
-                " VALUES (%(transaction_id)s, %(id)s, %(charge_point_id)s,"
-                " %(charge_point_key)s, %(connector_id)s, %(id_tag)s, %(id_tag_key)s,"
-                " %(meter_start)s, %(timestamp)s, %(timestamp_raw)s, %(reservation_id)s,"
-                " %(authorization_status)s, %(at)s)"
+                " SELECT transaction_id, id, charge_point_id, charge_point_key, connector_id,"
+                " id_tag, id_tag_key, meter_start, timestamp, timestamp_raw, reservation_id,"
+                " authorization_status, at"
+                " FROM json_to_recordset(%(rows)s::json) AS r(transaction_id integer, id uuid,"
+                " charge_point_id text, charge_point_key text, connector_id integer,"
+                " id_tag text, id_tag_key text, meter_start bigint, timestamp timestamptz,"
+                " timestamp_raw text, reservation_id integer, authorization_status text,"
+                " at timestamptz)"
                 " ON CONFLICT (transaction_id) DO NOTHING"
             ),
             stop=statement(
-                "UPDATE {transactions} SET meter_stop = %(meter_stop)s,"
-                " stop_timestamp = %(timestamp)s, stop_timestamp_raw = %(timestamp_raw)s,"
-                " stop_reason = %(reason)s, stop_id_tag = %(id_tag)s,"
-                " stopped_received_at = %(at)s WHERE id = %(id)s"
+                "UPDATE {transactions} AS t SET meter_stop = r.meter_stop,"
+                " stop_timestamp = r.timestamp, stop_timestamp_raw = r.timestamp_raw,"
+                " stop_reason = r.reason, stop_id_tag = r.id_tag,"
+                " stopped_received_at = r.at"
+                " FROM json_to_recordset(%(rows)s::json) AS r(id uuid, meter_stop bigint,"
+                " timestamp timestamptz, timestamp_raw text, reason text, id_tag text,"
+                " at timestamptz)"
+                " WHERE t.id = r.id"
             ),
             abandon=statement(
-                "UPDATE {transactions} SET abandoned_for = %(replaced_by)s WHERE id = %(id)s"
+                "UPDATE {transactions} AS t SET abandoned_for = r.replaced_by"
+                " FROM json_to_recordset(%(rows)s::json) AS r(id uuid, replaced_by integer)"
+                " WHERE t.id = r.id"
             ),
-            # INSERT ... SELECT leaves parameter types to inference: cast every one.
             add_meter_value=statement(
                 "INSERT INTO {meter_values} (transaction_id, event_version, position,"
                 " connector_id, timestamp, timestamp_raw, sampled_values, after_stop,"
                 " from_stop_transaction, received_at)"
-                " SELECT transaction_id, %(event_version)s::bigint, %(position)s::integer,"
-                " COALESCE(%(connector_id)s::integer, connector_id),"
-                " %(timestamp)s::timestamptz, %(timestamp_raw)s::text,"
-                " %(sampled_values)s::text, %(after_stop)s::boolean,"
-                " %(from_stop_transaction)s::boolean, %(at)s::timestamptz"
-                " FROM {transactions} WHERE id = %(id)s"
+                " SELECT t.transaction_id, r.event_version, r.position,"
+                " COALESCE(r.connector_id, t.connector_id), r.timestamp, r.timestamp_raw,"
+                " r.sampled_values, r.after_stop, r.from_stop_transaction, r.at"
+                " FROM json_to_recordset(%(rows)s::json) AS r(id uuid, event_version bigint,"
+                " position integer, connector_id integer, timestamp timestamptz,"
+                " timestamp_raw text, sampled_values text, after_stop boolean,"
+                " from_stop_transaction boolean, at timestamptz)"
+                " JOIN {transactions} AS t ON t.id = r.id"
                 " ON CONFLICT (transaction_id, event_version, position) DO NOTHING"
             ),
             get_transaction=statement(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from enum import Enum
 from typing import Any
+
+import orjson
 
 from domain.transaction import Transaction
 from domain.values import MeterValue, SampledValue
@@ -25,7 +26,7 @@ def sampled_values_json(sampled_values: tuple[SampledValue, ...]) -> str:
             if value is not None:
                 reading[name] = value.value if isinstance(value, Enum) else value
         readings.append(reading)
-    return json.dumps(readings, separators=(",", ":"))
+    return orjson.dumps(readings).decode()
 
 
 def _samples(meter_values: tuple[MeterValue, ...]) -> list[Sample]:

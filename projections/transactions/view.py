@@ -136,7 +136,8 @@ def meter_value_row(record: Record) -> MeterValueRow:
 
 @dataclass(frozen=True)
 class TransactionsSql:
-    """The statements of one backend; parameter names are shared by both."""
+    """The statements of one backend; parameter names are shared by both. The four writes
+    are set statements: see `Executor.execute_rows`."""
 
     start: Statement
     stop: Statement
@@ -149,11 +150,21 @@ class TransactionsSql:
 
 
 class TransactionsWriter:
-    """The changes of one batch; verbs name the transaction by its aggregate id."""
+    """The changes of one batch; verbs name the transaction by its aggregate id.
+
+    Rows are kept back and written by `flush` with one set statement per kind, starts first:
+    a batch's meter values, stops and abandons only ever need the row of a start that came
+    before them, and no two kinds write the same columns, so this order ends where the
+    events' order would.
+    """
 
     def __init__(self, executor: Executor, statements: TransactionsSql) -> None:
         self._executor = executor
         self._sql = statements
+        self._starts: list[dict[str, Any]] = []
+        self._meter_values: list[dict[str, Any]] = []
+        self._stops: list[dict[str, Any]] = []
+        self._abandons: list[dict[str, Any]] = []
 
     def start(
         self,
@@ -169,8 +180,7 @@ class TransactionsWriter:
         authorization_status: str,
         received_at: datetime,
     ) -> None:
-        self._executor.execute(
-            self._sql.start,
+        self._starts.append(
             {
                 "id": aggregate_id,
                 "transaction_id": transaction_id,
@@ -185,7 +195,7 @@ class TransactionsWriter:
                 "reservation_id": reservation_id,
                 "authorization_status": authorization_status,
                 "at": received_at,
-            },
+            }
         )
 
     def stop(
@@ -198,8 +208,7 @@ class TransactionsWriter:
         id_tag: str | None,
         received_at: datetime,
     ) -> None:
-        self._executor.execute(
-            self._sql.stop,
+        self._stops.append(
             {
                 "id": aggregate_id,
                 "meter_stop": meter_stop,
@@ -208,11 +217,11 @@ class TransactionsWriter:
                 "reason": reason,
                 "id_tag": id_tag,
                 "at": received_at,
-            },
+            }
         )
 
     def abandon(self, aggregate_id: UUID, replaced_by: int) -> None:
-        self._executor.execute(self._sql.abandon, {"id": aggregate_id, "replaced_by": replaced_by})
+        self._abandons.append({"id": aggregate_id, "replaced_by": replaced_by})
 
     def add_meter_values(
         self,
@@ -226,25 +235,33 @@ class TransactionsWriter:
         received_at: datetime,
     ) -> None:
         """Meter values of one event; `connector_id=None` means the transaction's own."""
-        self._executor.executemany(
-            self._sql.add_meter_value,
-            [
-                {
-                    "id": aggregate_id,
-                    # (event version, position) is the natural key: idempotent inserts.
-                    "event_version": event_version,
-                    "position": position,
-                    "connector_id": connector_id,
-                    "timestamp": sample.timestamp,
-                    "timestamp_raw": sample.timestamp_raw,
-                    "sampled_values": sample.sampled_values,
-                    "after_stop": after_stop,
-                    "from_stop_transaction": from_stop_transaction,
-                    "at": received_at,
-                }
-                for position, sample in enumerate(samples)
-            ],
+        self._meter_values.extend(
+            {
+                "id": aggregate_id,
+                # (event version, position) is the natural key: idempotent inserts.
+                "event_version": event_version,
+                "position": position,
+                "connector_id": connector_id,
+                "timestamp": sample.timestamp,
+                "timestamp_raw": sample.timestamp_raw,
+                "sampled_values": sample.sampled_values,
+                "after_stop": after_stop,
+                "from_stop_transaction": from_stop_transaction,
+                "at": received_at,
+            }
+            for position, sample in enumerate(samples)
         )
+
+    def flush(self) -> None:
+        execute_rows = self._executor.execute_rows
+        for statement, rows in (
+            (self._sql.start, self._starts),
+            (self._sql.add_meter_value, self._meter_values),
+            (self._sql.stop, self._stops),
+            (self._sql.abandon, self._abandons),
+        ):
+            execute_rows(statement, rows)
+            rows.clear()
 
 
 class TransactionsView(BatchView[TransactionsWriter]):
@@ -254,6 +271,9 @@ class TransactionsView(BatchView[TransactionsWriter]):
 
     def writer(self, executor: Executor) -> TransactionsWriter:
         return TransactionsWriter(executor, self.sql)
+
+    def flush(self, writer: TransactionsWriter) -> None:
+        writer.flush()
 
     def get_transaction(self, transaction_id: int) -> TransactionRow | None:
         records = self.query(self.sql.get_transaction, {"transaction_id": transaction_id})
