@@ -46,8 +46,9 @@ class AggregateCache:
 
     def peek(self, aggregate_id: UUID) -> Aggregate | None:
         """The cached aggregate, without IO; safe on the event loop (ABSENT: known missing)."""
-        with self._lock:
-            return self._items.get(aggregate_id)
+        # No lock: one dict lookup is atomic under the GIL, and the event loop peeks on
+        # every message. The lock orders the writers' multi-step changes among themselves.
+        return self._items.get(aggregate_id)
 
     def get(self, cls: type[A], aggregate_id: UUID) -> A | None:
         """The aggregate from memory, else from the store; None if it was never saved.

@@ -145,10 +145,12 @@ class ChargePointSession:
 
     async def _answer(self, call: Call) -> bytes:
         received_at = self.services.clock()
-        self.log.debug("CALL %s %s", call.unique_id, call.action)
+        if logger.isEnabledFor(logging.DEBUG):
+            self.log.debug("CALL %s %s", call.unique_id, call.action)
         try:
             route = self.router.route(call.action)
-            if call.action != BOOT:
+            # Synchronous when cached: no coroutine on the path of every message.
+            if call.action != BOOT and not self._accepted_in_cache():
                 await self._ensure_accepted()
             ctx = CallContext(self.charge_point_id, received_at, self.services)
             request = self._validate(route, call.payload, ctx)
@@ -165,6 +167,18 @@ class ChargePointSession:
             failure = InternalError("the Central System failed to process the request")
         self.log.warning("CALLERROR %s to %s %s", failure.code, call.action, call.unique_id)
         return _error_frame(call.unique_id, failure)
+
+    def _accepted_in_cache(self) -> bool:
+        """Whether the cached charge point is Accepted; False: not cached, read it.
+
+        Raises:
+            ChargePointNotAccepted: it is cached, and Pending or Rejected.
+        """
+        charge_point = self.services.cache.peek(self._aggregate_id)
+        if not isinstance(charge_point, ChargePoint):
+            return False
+        ensure_accepted(charge_point)
+        return True
 
     async def _ensure_accepted(self) -> None:
         charge_point = await self.services.read(ChargePoint, self._aggregate_id)
