@@ -116,3 +116,20 @@ async def test_unknown_aggregates_are_remembered_until_created(database_url: str
         assert await first.services.read(IdTag, IdTag.create_id("HERE")) is None
         await first.writer.submit(set_tag(first, "HERE"))
         assert await first.services.read(IdTag, IdTag.create_id("HERE")) is not None
+
+
+async def test_any_text_a_charge_point_sends_is_stored_as_it_was(database_url: str) -> None:
+    """A NUL, quotes, backslashes and non-ASCII in one batch with plain events: all read back
+    exactly (PostgreSQL's json type cannot hold a \\u0000, so such a state travels as base64)."""
+    odd = 'nul \x00 "quoted" back\\slash \\u0000 é 😀'
+    with Runtime(database_url) as runtime:
+        runtime.writer.run_now(lambda unit: runtime.csms.register_charge_point(unit, "CP", (), NOW))
+        await asyncio.gather(
+            runtime.writer.submit(
+                lambda unit: runtime.csms.data_transfer(unit, "CP", "vendor", odd, odd, NOW)
+            ),
+            runtime.writer.submit(set_tag(runtime, "PLAIN")),
+        )
+        events = list(runtime.app.events.get(ChargePoint.create_id("CP")))
+        assert (events[-1].message_id, events[-1].data) == (odd, odd)  # type: ignore[attr-defined]
+        assert runtime.app.repository.get(IdTag.create_id("PLAIN")).id_tag == "PLAIN"

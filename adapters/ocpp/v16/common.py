@@ -75,6 +75,8 @@ def dump(model: WireModel) -> dict[str, Any]:
     Returns:
         A dict of JSON types (str, int, float, bool, list, dict) ready for orjson.
     """
+    if not type(model).model_fields:  # the many empty answers, e.g. MeterValues'
+        return {}
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
