@@ -112,6 +112,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--startup-timeout", type=positive_int, default=60, help="seconds")
     ap.add_argument("--setup-timeout", type=positive_int, default=120, help="connect+boot, s")
     ap.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    ap.add_argument(
+        "--lockstep",
+        action="store_true",
+        help="every CP enters the flow at its first step, so that all send the same action"
+        " at about the same moment (a herd); by default CP i starts at step i mod 7",
+    )
     ap.add_argument("--keep-logs", action="store_true", help="keep server/client logs")
     args = ap.parse_args(argv)
     if not args.path.startswith("/"):
@@ -348,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         "max_messages": args.max_messages,
         "setup_timeout": args.setup_timeout,
         "id_tags": args.id_tags,
+        "lockstep": args.lockstep,
         "log_dir": log_dir,
         "client_log": log_dir / "loadgen.log",
     }

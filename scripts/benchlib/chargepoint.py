@@ -111,17 +111,22 @@ class ChargePoint(WSClient):
     def on_open(self) -> None:
         self.send_next(time.perf_counter())
 
-    def go_closed(self) -> None:
-        self.in_setup = False
-        self.step = 0
+    def go_closed(self, first_step: int = 0) -> None:
+        self.begin_at(first_step)
         self.send_next(time.perf_counter())
 
-    def go_open(self, first_due: float, interval: float, t_end: float) -> None:
-        self.in_setup = False
-        self.step = 0
+    def go_open(self, first_due: float, interval: float, t_end: float, first_step: int = 0) -> None:
+        self.begin_at(first_step)
         self.open = True
         self.interval, self.t_end = interval, t_end
         self.schedule(first_due)
+
+    def begin_at(self, step: int) -> None:
+        """Enter the loop at `step` of LOOP; a stop with no transaction to stop is skipped."""
+        self.in_setup = False
+        self.step = step % len(LOOP)
+        if LOOP[self.step] == "StopTransaction" and self.tx is None:
+            self.step += 1
 
     def schedule(self, due: float) -> None:
         """Open loop: the next CALL is due at `due` (perf_counter time).

@@ -120,6 +120,7 @@ def base_cfg(ctx: dict, mode: str, first_id: int, count: int) -> dict:
         "max_messages": ctx["max_messages"],
         "setup_timeout": ctx["setup_timeout"],
         "id_tags": ctx["id_tags"],
+        "lockstep": ctx.get("lockstep", False),
     }
 
 

@@ -44,6 +44,12 @@ def render(rep: dict) -> str:
         f"rounds    {s['rounds']} closed-loop rounds per target, interleaved A, B, A, B, ...; both"
         " servers started once and kept running; per target once: idle phase before the"
         " rounds, open loop after them",
+        "flow      "
+        + (
+            "lockstep: every CP enters the loop at its first step (a herd)"
+            if s.get("lockstep")
+            else "staggered: CP i enters the loop at step i mod 7, so every moment has the mix"
+        ),
     ]
     if rep.get("interrupted"):
         out.append("INTERRUPTED: the figures below are partial")
