@@ -90,6 +90,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=10,
         help="open-loop phase length, 0 skips it",
     )
+    ap.add_argument(
+        "--open-loop-rate",
+        type=non_negative(float),
+        default=0,
+        help="open-loop msgs/s; 0: half of csms's median closed-loop rate (the goal's"
+        " definition). A fixed rate compares two builds at the same load",
+    )
     ap.add_argument("--keep-db", action="store_true", help="keep target A's database")
     ap.add_argument(
         "--path",
@@ -305,7 +312,7 @@ def run_bench(args: argparse.Namespace, ctx: dict, report: dict) -> None:
             t.pool_closed()
         a = next((t for t in tlist if t.kind == "csms"), None)
         a_rate = a.median_rate() if a else None
-        open_rate = a_rate / 2 if a_rate else None
+        open_rate = args.open_loop_rate or (a_rate / 2 if a_rate else None)
         for t in tlist:
             t.tail(open_rate)
     finally:

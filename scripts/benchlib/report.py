@@ -173,8 +173,12 @@ def render(rep: dict) -> str:
         out += [
             "",
             f"open loop: {o0['target_rate']:.0f} msgs/s scheduled for {s['open_loop_seconds']} s"
-            f" over {s['charge_points']} CPs (half of {o0.get('rate_basis', '?')}'s median"
-            " closed-loop rate)",
+            f" over {s['charge_points']} CPs ("
+            + (
+                "fixed by --open-loop-rate)"
+                if s.get("open_loop_rate")
+                else f"half of {o0.get('rate_basis', '?')}'s median closed-loop rate)"
+            ),
         ]
 
         def ol(label: str, f) -> None:
