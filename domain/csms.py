@@ -18,3 +18,10 @@ class Csms(Application[UUID]):
 
     def construct_mapper(self) -> Mapper[UUID]:
         return TypedMapper()
+
+    def close(self) -> None:
+        # A recorder that keeps connections (adapters.postgres_recorder) returns them first.
+        release = getattr(self.recorder, "release_connections", None)
+        if release is not None:
+            release()
+        super().close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
 
 from adapters.aggregates import UnitOfWork
@@ -133,3 +134,15 @@ async def test_any_text_a_charge_point_sends_is_stored_as_it_was(database_url: s
         events = list(runtime.app.events.get(ChargePoint.create_id("CP")))
         assert (events[-1].message_id, events[-1].data) == (odd, odd)  # type: ignore[attr-defined]
         assert runtime.app.repository.get(IdTag.create_id("PLAIN")).id_tag == "PLAIN"
+
+
+def test_an_append_survives_its_connection_dying(postgres_url: str) -> None:
+    """The writer keeps one connection between appends; if the server drops it, the next
+    append takes a fresh one instead of failing."""
+    with Runtime(postgres_url) as runtime:
+        runtime.writer.run_now(set_tag(runtime, "BEFORE"))
+        kept = runtime.app.recorder._kept.connection  # type: ignore[attr-defined]
+        with psycopg.connect(postgres_url.split("?", maxsplit=1)[0], autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (kept.info.backend_pid,))
+        runtime.writer.run_now(set_tag(runtime, "AFTER"))
+        assert runtime.app.repository.get(IdTag.create_id("AFTER")).id_tag == "AFTER"
