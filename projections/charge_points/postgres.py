@@ -137,19 +137,24 @@ class PostgresChargePointsView(PostgresStorage, ChargePointsView):
                 " timestamp = EXCLUDED.timestamp, timestamp_raw = EXCLUDED.timestamp_raw,"
                 " updated_at = EXCLUDED.updated_at"
             ),
+            # Set statements over `%(rows)s` (execute_rows), at most one row per connector.
             begin_transaction=statement(
                 "INSERT INTO {connectors} (charge_point_key, connector_id, status, error_code,"
                 " updated_at, transaction_id)"
-                " SELECT charge_point_key, %(connector_id)s::integer, %(status)s::text,"
-                " %(error_code)s::text, %(at)s::timestamptz, %(transaction_id)s::integer"
-                " FROM {charge_points} WHERE id = %(id)s"
+                " SELECT cp.charge_point_key, r.connector_id, r.status, r.error_code, r.at,"
+                " r.transaction_id"
+                " FROM json_to_recordset(%(rows)s::json) AS r(id uuid, connector_id integer,"
+                " status text, error_code text, at timestamptz, transaction_id integer)"
+                " JOIN {charge_points} AS cp ON cp.id = r.id"
                 " ON CONFLICT (charge_point_key, connector_id) DO UPDATE SET"
                 " transaction_id = EXCLUDED.transaction_id"
             ),
             end_transaction=statement(
-                "UPDATE {connectors} SET transaction_id = NULL"
-                " WHERE transaction_id = %(transaction_id)s AND charge_point_key ="
-                " (SELECT charge_point_key FROM {charge_points} WHERE id = %(id)s)"
+                "UPDATE {connectors} AS c SET transaction_id = NULL"
+                " FROM json_to_recordset(%(rows)s::json) AS r(id uuid, transaction_id integer)"
+                " JOIN {charge_points} AS cp ON cp.id = r.id"
+                " WHERE c.charge_point_key = cp.charge_point_key"
+                " AND c.transaction_id = r.transaction_id"
             ),
             change_availability=statement(
                 "INSERT INTO {connectors} AS c (charge_point_key, connector_id, status,"

@@ -197,6 +197,26 @@ def test_a_status_report_keeps_the_connectors_transaction(views: Views) -> None:
     assert connector.transaction_id is None
 
 
+def test_transactions_on_connectors_end_as_the_events_order_says(views: Views) -> None:
+    """Begins and ends of one batch are written together; the result is the events' order."""
+    (cp, other) = register(views, 1, "CP-1", "CP-2")
+    with views.charge_points.transaction(Tracking(APP, 2)) as writer:
+        writer.begin_transaction(cp, 1, 1, at(1))
+        writer.end_transaction(cp, 1)
+        writer.begin_transaction(cp, 1, 2, at(2))  # connector 1 ends with 2 open
+        writer.begin_transaction(cp, 2, 3, at(2))
+        writer.begin_transaction(cp, 2, 4, at(3))  # 3 abandoned: 4 open
+        writer.begin_transaction(cp, 3, 5, at(3))
+        writer.report_connector(cp, 3, "Finishing", "NoError", None, None, None, None, None, at(4))
+        writer.end_transaction(cp, 5)  # connector 3: Finishing, nothing open
+        writer.begin_transaction(other, 1, 6, at(4))
+        writer.end_transaction(cp, 6)  # another charge point's id: no effect
+    found = views.charge_points.connectors_of(["cp-1", "cp-2"])
+    mine = {c.connector_id: (c.status, c.transaction_id) for c in found["cp-1"]}
+    assert mine == {1: ("Charging", 2), 2: ("Charging", 4), 3: ("Finishing", None)}
+    assert [(c.connector_id, c.transaction_id) for c in found["cp-2"]] == [(1, 6)]
+
+
 def test_id_tags_by_key_and_in_pages(views: Views) -> None:
     """Id tags are found whatever the case and listed in pages by key."""
     tag = uuid4()
