@@ -36,7 +36,8 @@ async def serve(settings: Settings, command: str = "serve") -> None:
     pieces = PIECES[command]
     # The writer thread and the event loop share the GIL; a shorter switch interval keeps the
     # loop answering while a large batch is being encoded (the default 5 ms shows in p99).
-    sys.setswitchinterval(0.001)
+    # Open loop at 3,000 msgs/s, p99: 45 ms at 1 ms, 35-47 at 0.5 ms, 41 at 0.25 ms.
+    sys.setswitchinterval(0.0005)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
