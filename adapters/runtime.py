@@ -54,6 +54,11 @@ def tune_garbage_collector(loop: asyncio.AbstractEventLoop, every: float = 60.0)
     stopped both threads for 50-200 ms each time, which was most of the p99. Nearly all
     garbage here is freed by reference counting; the cycles (closed connections, failed tasks)
     can wait a minute. What start-up built is frozen: it is never garbage.
+
+    A pass costs about 1 µs per live object it scans. Freezing every few seconds (free) keeps
+    what a wave of new connections built out of the minutely pass: scanned there, 1,000 new
+    connections made it a 130-200 ms pause instead of 35-90 ms. Cycles frozen while alive
+    wait for the full pass every ten minutes.
     """
     gc.collect()
     gc.freeze()
@@ -86,8 +91,14 @@ def tune_garbage_collector(loop: asyncio.AbstractEventLoop, every: float = 60.0)
         gc.freeze()
         loop.call_later(every, collect)
 
+    def freeze() -> None:
+        gc.freeze()
+        loop.call_later(FREEZE_EVERY, freeze)
+
     loop.call_later(every, collect)
+    loop.call_later(FREEZE_EVERY, freeze)
 
 
 SLOW_COLLECTION = 0.05  # seconds
+FREEZE_EVERY = 5.0  # seconds
 FULL_EVERY = 10  # rounds
