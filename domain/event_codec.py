@@ -66,11 +66,7 @@ class TypedMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         cls, fields = self._reader(stored_event.topic)
         try:
-            state: dict[str, Any] = orjson.loads(stored_event.state)
-            for name, decode in fields:
-                value = state.get(name)
-                if value is not None:
-                    state[name] = decode(value)
+            state: dict[str, Any] = _decode_fields(orjson.loads(stored_event.state), fields)
         except Exception as error:
             msg = (
                 f"Failed to deserialise state of stored event with topic"
@@ -145,14 +141,18 @@ def _dataclass_decoder(cls: type[Any]) -> Decode:
     fields = field_decoders(cls)
 
     def decode(data: Any) -> Any:
-        data = _untag(data)
-        for name, decode_field in fields:
-            value = data.get(name)
-            if value is not None:
-                data[name] = decode_field(value)
-        return cls(**data)
+        return cls(**_decode_fields(_untag(data), fields))
 
     return decode
+
+
+def _decode_fields(data: dict[str, Any], fields: tuple[tuple[str, Decode], ...]) -> dict[str, Any]:
+    """`data` with each listed field decoded in place (absent and None fields stay so)."""
+    for name, decode in fields:
+        value = data.get(name)
+        if value is not None:
+            data[name] = decode(value)
+    return data
 
 
 def _untag(value: Any) -> Any:

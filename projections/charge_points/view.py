@@ -164,8 +164,7 @@ class ChargePointsWriter:
         self, aggregate_id: UUID, connector_id: int, transaction_id: int, at: datetime
     ) -> None:
         """A connector never reported yet shows as Charging, as the domain has it."""
-        self._begun.pop((aggregate_id, connector_id), None)  # the last one, in its place
-        self._begun[(aggregate_id, connector_id)] = {
+        self._begun[(aggregate_id, connector_id)] = {  # the last begin per connector wins
             "id": aggregate_id,
             "connector_id": connector_id,
             "transaction_id": transaction_id,
