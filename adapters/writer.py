@@ -3,9 +3,15 @@ in-memory aggregates and saves a whole batch in one transaction (group commit).
 
 One `save()` per message caps a process near 1k messages/s; one `save()` per batch costs about
 the same, whatever the batch holds. A batch is what queued while the previous one was being
-saved, up to `max_batch` commands. If a command raises or the save fails (a conflict with
-another process, a lost connection), the batch's aggregates are dropped from the cache and its
-commands run again one by one, so one bad command never fails its neighbours.
+saved, up to `max_batch` commands. When that is only a few (a steady, moderate load), the
+writer waits `linger` for more, since each batch costs a commit, a round trip and a wake-up of
+the event loop: at 3,300 messages/s, 2 ms took batches from 5 to 13 commands, the writer's CPU
+down by a quarter and PostgreSQL's by a fifth. A lone command does not wait (an idle system
+answers as fast as before), nor does a batch that is already large.
+
+If a command raises or the save fails (a conflict with another process, a lost connection),
+the batch's aggregates are dropped from the cache and its commands run again one by one, so
+one bad command never fails its neighbours.
 """
 
 from __future__ import annotations
@@ -50,12 +56,23 @@ class WriterStats:
 
 _STOP = object()
 SLOW_SAVE = 0.1  # seconds; a save slower than this is logged
+LINGER = 0.002  # seconds a small batch waits for more
+LINGER_BELOW = 32  # commands; a batch this large goes at once
 
 
 class Writer:
-    def __init__(self, cache: AggregateCache, max_batch: int = 500) -> None:
+    def __init__(
+        self,
+        cache: AggregateCache,
+        max_batch: int = 500,
+        *,
+        linger: float = LINGER,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.cache = cache
         self.max_batch = max_batch
+        self.linger = linger
+        self._sleep = sleep
         self.stats = WriterStats()
         # The log position of the last event this writer committed (read-your-writes).
         self.position = 0
@@ -70,6 +87,10 @@ class Writer:
         """Call `listener(positions, events)` in the writer thread after each commit: the
         in-process projections take the events from there instead of decoding them again."""
         self._listeners.append(listener)
+
+    def queued(self) -> int:
+        """Commands waiting for the next batch."""
+        return self._queue.qsize()
 
     def stop(self) -> None:
         self._queue.put(_STOP)
@@ -107,22 +128,28 @@ class Writer:
             if first is _STOP:
                 return
             batch: list[_Item[Any]] = [first]
-            stop = False
-            while len(batch) < self.max_batch:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is _STOP:
-                    stop = True
-                    break
-                batch.append(item)
+            stop = self._drain(batch)
+            if not stop and self.linger and 1 < len(batch) < LINGER_BELOW:
+                self._sleep(self.linger)  # without the GIL: the loop keeps queueing
+                stop = self._drain(batch)
             try:
                 self._process(batch)
             except BaseException:  # never let the writer die: fail the batch instead
                 logger.exception("writer failed on a batch of %d", len(batch))
             if stop:
                 return
+
+    def _drain(self, batch: list[_Item[Any]]) -> bool:
+        """Move what is queued into `batch`, up to `max_batch`; True: stop was asked."""
+        while len(batch) < self.max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return False
+            if item is _STOP:
+                return True
+            batch.append(item)
+        return False
 
     def _process(self, batch: list[_Item[Any]]) -> None:
         unit = UnitOfWork(self.cache)

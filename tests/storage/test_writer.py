@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import time
 from datetime import UTC, datetime
 
 import psycopg
@@ -10,6 +12,7 @@ import pytest
 
 from adapters.aggregates import UnitOfWork
 from adapters.runtime import Runtime
+from adapters.writer import Writer
 from domain.charge_point import ChargePoint
 from domain.id_tag import IdTag
 from domain.vocabulary import AuthorizationStatus
@@ -32,6 +35,39 @@ async def test_commands_from_many_callers_share_batches(database_url: str) -> No
         assert stats.commands == 200
         assert stats.batches < 200
         assert runtime.app.recorder.max_notification_id() is not None
+
+
+async def test_a_small_batch_waits_for_more_and_a_lone_command_does_not(sqlite_url: str) -> None:
+    """Two queued commands wait `linger` for the three that arrive meanwhile: one batch of
+    five. A command alone goes at once: an idle system answers without the wait."""
+    loop = asyncio.get_running_loop()
+    slept: list[float] = []
+    arrived: list[concurrent.futures.Future[IdTag]] = []
+
+    def arrivals(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 1:
+            for n in range(3):
+                submit = writer.submit(set_tag(runtime, f"LATE{n}"))
+                arrived.append(asyncio.run_coroutine_threadsafe(submit, loop))
+            while writer.queued() < 3:
+                time.sleep(0.001)
+
+    with Runtime(sqlite_url) as runtime:
+        writer = Writer(runtime.cache, linger=0.25, sleep=arrivals)
+        first = [asyncio.ensure_future(writer.submit(set_tag(runtime, f"T{n}"))) for n in range(2)]
+        await asyncio.sleep(0)  # both queued before the writer looks
+        writer.start()
+        try:
+            await asyncio.gather(*first, *(asyncio.wrap_future(f) for f in arrived))
+            assert slept == [0.25]
+            assert (writer.stats.batches, writer.stats.largest_batch) == (1, 5)
+            await writer.submit(set_tag(runtime, "ALONE"))
+            assert slept == [0.25]
+            assert writer.stats.batches == 2
+        finally:
+            writer.stop()
+        assert runtime.app.repository.get(IdTag.create_id("LATE2")).id_tag == "LATE2"
 
 
 async def test_a_failing_command_does_not_fail_its_neighbours(database_url: str) -> None:
