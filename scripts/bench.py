@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import orjson
 from benchlib import targets
 from benchlib.chargepoint import id_tag_for
+from benchlib.diskprobe import same_device
 from benchlib.phases import LoadClient, idle_phase, load_phase
 from benchlib.report import render
 from benchlib.rounds import Pool, median, pool_rounds, summarize
@@ -258,7 +259,9 @@ class Target:
             if args.open_loop_seconds and rate >= 1:
                 progress(f"{kind}: open loop, {rate:.0f} msgs/s, {args.open_loop_seconds} s")
                 extra = {"duration": args.open_loop_seconds, "rate": rate, "max_messages": 10**9}
-                phases["open"] = load_phase(self.pctx, pid, "open", extra, self.pg)
+                phases["open"] = load_phase(
+                    self.pctx, pid, "open", extra, self.pg, disk_dir=self.ctx["disk_dir"]
+                )
                 phases["open"]["rate_basis"] = "A" if open_rate or kind == "csms" else "B"
                 check_alive(self.server)
             self.res["rss_end_kb"] = tree_rss_kb(pid)
@@ -364,11 +367,18 @@ def main(argv: list[str] | None = None) -> int:
         "lockstep": args.lockstep,
         "log_dir": log_dir,
         "client_log": log_dir / "loadgen.log",
+        "disk_dir": log_dir,
     }
     report: dict = {
         "run": run,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": machine(),
+        "disk_probe": {
+            "dir": str(log_dir),
+            "same_device_as_pg": same_device(
+                log_dir, targets.data_directory(args.database_url_base) or "/nonexistent"
+            ),
+        },
         "settings": {k: v for k, v in vars(args).items() if k != "json"},
         "targets": {},
     }

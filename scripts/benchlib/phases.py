@@ -13,6 +13,7 @@ from pathlib import Path
 
 import orjson
 
+from benchlib.diskprobe import DiskProbe
 from benchlib.sysinfo import cpu_of, die_with_parent, tree_cpu, tree_rss_kb, wait_quiet
 
 LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
@@ -88,12 +89,20 @@ class LoadClient:
 class Meter:
     """Server (process tree) CPU, plus PostgreSQL backend CPU when pg_pids is given."""
 
-    def __init__(self, pid: int, pg_pids: Callable[[], list[int]] | None = None) -> None:
+    def __init__(
+        self,
+        pid: int,
+        pg_pids: Callable[[], list[int]] | None = None,
+        disk_dir: Path | None = None,
+    ) -> None:
         self.pid, self.pg_pids_fn = pid, pg_pids
         self.pg_pids: list[int] = []
         self.t0 = self.c0 = self.p0 = 0.0
+        self.probe = DiskProbe(disk_dir) if disk_dir else None
 
     def start(self) -> None:
+        if self.probe:
+            self.probe.start()
         self.pg_pids = self.pg_pids_fn() if self.pg_pids_fn else []
         self.p0 = cpu_of(self.pg_pids)
         self.t0, self.c0 = time.monotonic(), tree_cpu(self.pid)
@@ -104,6 +113,8 @@ class Meter:
         if self.pg_pids_fn:
             out["pg_cpu_s"] = cpu_of(self.pg_pids) - self.p0
             out["pg_backends"] = len(self.pg_pids)
+        if self.probe:
+            out |= self.probe.stop()
         return out
 
 
@@ -196,6 +207,7 @@ def load_phase(
     pg=None,
     canary_fn: Callable[[], float] | None = None,
     other_pids: Sequence[int] = (),
+    disk_dir: Path | None = None,
 ) -> dict:
     """A closed- or open-loop phase over the same N charge points.
 
@@ -204,13 +216,14 @@ def load_phase(
     generator gone, the server quiet again): canary_before_ms / canary_after_ms.
     other_pids: the other servers that are kept running; the phase waits for them to
     be quiet too, and reports their CPU during the window (other_servers_cpu_s).
+    disk_dir: probe the disk there during the window (benchlib.diskprobe).
     """
     for pid in other_pids:
         wait_quiet(pid)
     wait_quiet(server_pid)
     cfg = base_cfg(ctx, mode, 1, ctx["charge_points"]) | extra
     client = LoadClient(cfg, ctx["client_log"])
-    meter = Meter(server_pid, pg)
+    meter = Meter(server_pid, pg, disk_dir)
     canaries: dict = {}
     try:
         ready = client.expect("ready", ctx["setup_timeout"] + 60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from benchlib.chargepoint import ACTIONS
+from benchlib.diskprobe import STALL_MS
 
 NAMES = {"csms": "csms (A)", "reference": "reference (B)"}
 W0, W = 30, 24
@@ -51,6 +52,14 @@ def render(rep: dict) -> str:
             else "staggered: CP i enters the loop at step i mod 7, so every moment has the mix"
         ),
     ]
+    if probe := rep.get("disk_probe"):
+        where = {True: "PostgreSQL's disk", False: "not PostgreSQL's disk"}.get(
+            probe.get("same_device_as_pg"), "PostgreSQL's disk unknown"
+        )
+        out.append(
+            f"disk      probe during the open loop: 8 KiB write + fdatasync every 50 ms in"
+            f" {probe['dir']} ({where}), as a commit waits for the WAL"
+        )
     if rep.get("interrupted"):
         out.append("INTERRUPTED: the figures below are partial")
     for k in keys:
@@ -193,11 +202,22 @@ def render(rep: dict) -> str:
         ol("server CPU % of one core", lambda o: fmt(o["server_cpu_pct"], "%"))
         ol("CALLERRORs", lambda o: fmt(o["callerror_total"]))
         ol("unanswered after drain", lambda o: fmt(o["unanswered"]))
+        ol("disk fdatasync ms p50 / p95 / p99", lambda o: pct3(o.get("disk_sync_ms")))
+        ol(
+            f"disk syncs over {STALL_MS:.0f} ms",
+            lambda o: f"{o['disk_stalls']} of {o['disk_syncs']}" if "disk_syncs" in o else "-",
+        )
         for k in live:
             seconds = (opn[k] or {}).get("p99_by_second_ms") or ()
             if seconds:
                 out.append(
                     f"  p99 ms, second by second ({k}): " + " ".join(f"{x:.0f}" for x in seconds)
+                )
+            disk = (opn[k] or {}).get("disk_max_by_second_ms") or ()
+            if disk:
+                out.append(
+                    f"  disk sync max ms, second by second (during {k}): "
+                    + " ".join(f"{x:.0f}" for x in disk)
                 )
     if "csms" in live:
         out += ["", *events_lines(tg["csms"])]

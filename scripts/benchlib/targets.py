@@ -279,3 +279,13 @@ def _by_topic(conn, table: str) -> dict[str, int]:
         sql.Identifier(table)
     )
     return {str(topic).rsplit(":", 1)[-1]: n for topic, n in conn.execute(q).fetchall()}
+
+
+def data_directory(base: str) -> str | None:
+    """PostgreSQL's data directory (readable by a superuser), or None."""
+    try:
+        with _admin(base) as conn:
+            row = conn.execute("SHOW data_directory").fetchone()
+    except Exception:
+        return None
+    return row[0] if row else None
