@@ -258,7 +258,12 @@ class Target:
             rate = open_rate if open_rate else (own / 2 if own else 0)
             if args.open_loop_seconds and rate >= 1:
                 progress(f"{kind}: open loop, {rate:.0f} msgs/s, {args.open_loop_seconds} s")
-                extra = {"duration": args.open_loop_seconds, "rate": rate, "max_messages": 10**9}
+                extra = {
+                    "duration": args.open_loop_seconds,
+                    "rate": rate,
+                    "max_messages": 10**9,
+                    "by_second_raw": True,
+                }
                 phases["open"] = load_phase(
                     self.pctx, pid, "open", extra, self.pg, disk_dir=self.ctx["disk_dir"]
                 )

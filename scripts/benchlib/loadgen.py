@@ -10,7 +10,9 @@ Phases (config "mode"):
   idle    connect, BootNotification + Heartbeat, then hold the connections silently
 
 With "raw_latency": true the result also carries every latency in µs
-(latency_raw_us, setup_latency_raw_us), for pooling percentiles over phases.
+(latency_raw_us, setup_latency_raw_us), for pooling percentiles over phases; with
+"by_second_raw": true, the window's latencies in µs by the second their CALL was due
+(latency_by_second_raw_us).
 """
 
 from __future__ import annotations
@@ -145,7 +147,9 @@ def first_step(cfg: dict, i: int) -> int:
     return 0 if cfg.get("lockstep") else i % len(LOOP)
 
 
-def summary(stats: Stats, cps: list[ChargePoint], raw: bool = False) -> dict:
+def summary(
+    stats: Stats, cps: list[ChargePoint], raw: bool = False, by_second: bool = False
+) -> dict:
     lat = {a: percentiles(v) for a, v in stats.lat.items() if v}
     everything = [x for v in stats.lat.values() for x in v]
     extra = {}
@@ -154,6 +158,8 @@ def summary(stats: Stats, cps: list[ChargePoint], raw: bool = False) -> dict:
             "latency_raw_us": raw_us(stats.lat),
             "setup_latency_raw_us": raw_us(stats.setup_lat),
         }
+    if by_second:
+        extra["latency_by_second_raw_us"] = {str(k): v for k, v in raw_us(stats.by_second).items()}
     return {
         **extra,
         "latency_ms": lat,
@@ -232,7 +238,7 @@ async def main(cfg: dict) -> None:
         res["scheduled_s"] = cfg["duration"]
         res["client_cpu_s"] = cpu_seconds() - c0
         res["target_rate"] = rate
-    res.update(summary(stats, cps, cfg.get("raw_latency", False)))
+    res.update(summary(stats, cps, cfg.get("raw_latency", False), cfg.get("by_second_raw", False)))
     res["close_stuck"] = await close_all(cps)
     emit({"event": "result", **res})
 

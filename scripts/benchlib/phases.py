@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 
-from benchlib.diskprobe import DiskProbe
+from benchlib.diskprobe import DiskProbe, by_disk
 from benchlib.sysinfo import cpu_of, die_with_parent, tree_cpu, tree_rss_kb, wait_quiet
 
 LOADGEN = Path(__file__).resolve().parent / "loadgen.py"
@@ -247,6 +247,9 @@ def load_phase(
         wait_quiet(server_pid, limit=5.0)
         canaries["canary_after_ms"] = canary_fn()
     msgs = result["window_results"]
+    disk = m.pop("disk_by_second", None)
+    if disk is not None and "latency_by_second_raw_us" in result:
+        m |= by_disk(result["latency_by_second_raw_us"], disk)
     out = {
         **canaries,
         "charge_points": ready["ready"],

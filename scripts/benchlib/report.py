@@ -23,6 +23,13 @@ def pct3(p: dict | None) -> str:
     return f"{p['p50']:.2f} / {p['p95']:.2f} / {p['p99']:.2f}"
 
 
+def clean_share(o: dict) -> str:
+    """Seconds of the open loop with no disk sync over STALL_MS in them or the one before."""
+    if "clean_seconds" not in o:
+        return "-"
+    return f"{o['clean_seconds']} of {len(o.get('p99_by_second_ms') or ())}"
+
+
 def row(label: str, cells: list[str]) -> str:
     return f"  {label:<{W0}}" + "".join(f"{c:>{W}}" for c in cells)
 
@@ -207,6 +214,8 @@ def render(rep: dict) -> str:
             f"disk syncs over {STALL_MS:.0f} ms",
             lambda o: f"{o['disk_stalls']} of {o['disk_syncs']}" if "disk_syncs" in o else "-",
         )
+        ol("seconds the disk kept up", clean_share)
+        ol("  latency ms p50 / p95 / p99", lambda o: pct3(o.get("clean_latency_ms")))
         for k in live:
             seconds = (opn[k] or {}).get("p99_by_second_ms") or ()
             if seconds:
