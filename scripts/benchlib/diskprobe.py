@@ -26,6 +26,7 @@ class DiskProbe:
         self.every = every
         self._samples: list[tuple[float, float]] = []  # (perf_counter, ms)
         self._stop = threading.Event()
+        self.error: str | None = None
         self._thread = threading.Thread(target=self._run, name="disk-probe", daemon=True)
 
     def start(self) -> None:
@@ -41,11 +42,11 @@ class DiskProbe:
             self.path.unlink()
         ms = [m for _, m in self._samples]
         if not ms:
-            return {}
+            return {"disk_error": self.error or "no sync measured"}
         by_second: dict[int, float] = {}
         for at, m in self._samples:
             by_second[int(at)] = max(by_second.get(int(at), 0.0), m)
-        return {
+        return ({"disk_error": self.error} if self.error else {}) | {
             "disk_sync_ms": percentiles(ms, to_ms=1),
             "disk_stalls": sum(m > STALL_MS for m in ms),
             "disk_syncs": len(ms),
@@ -54,14 +55,19 @@ class DiskProbe:
 
     def _run(self) -> None:
         block = os.urandom(8192)
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        except OSError as error:
+            self.error = f"cannot probe {self.path}: {error}"
+            return
         try:
             while not self._stop.wait(self.every):
-                started = time.monotonic()
+                started = time.perf_counter()
                 os.pwrite(fd, block, 0)
                 os.fdatasync(fd)
-                done = time.monotonic()
-                self._samples.append((started, (done - started) * 1e3))
+                self._samples.append((started, (time.perf_counter() - started) * 1e3))
+        except OSError as error:
+            self.error = f"probe stopped: {error}"
         finally:
             os.close(fd)
 

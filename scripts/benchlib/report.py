@@ -222,6 +222,8 @@ def render(rep: dict) -> str:
                 out.append(
                     f"  p99 ms, second by second ({k}): " + " ".join(f"{x:.0f}" for x in seconds)
                 )
+            if error := (opn[k] or {}).get("disk_error"):
+                out.append(f"  disk probe during {k}: {error}")
             disk = (opn[k] or {}).get("disk_max_by_second_ms") or ()
             if disk:
                 out.append(
