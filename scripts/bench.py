@@ -265,7 +265,7 @@ class Target:
                     "by_second_raw": True,
                 }
                 phases["open"] = load_phase(
-                    self.pctx, pid, "open", extra, self.pg, disk_dir=self.ctx["disk_dir"]
+                    self.pctx, pid, "open", extra, self.pg, disk_dir=self.ctx["log_dir"]
                 )
                 phases["open"]["rate_basis"] = "A" if open_rate or kind == "csms" else "B"
                 check_alive(self.server)
@@ -372,18 +372,13 @@ def main(argv: list[str] | None = None) -> int:
         "lockstep": args.lockstep,
         "log_dir": log_dir,
         "client_log": log_dir / "loadgen.log",
-        "disk_dir": log_dir,
     }
+    pg_data = targets.data_directory(args.database_url_base)
     report: dict = {
         "run": run,
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": machine(),
-        "disk_probe": {
-            "dir": str(log_dir),
-            "same_device_as_pg": same_device(
-                log_dir, targets.data_directory(args.database_url_base) or "/nonexistent"
-            ),
-        },
+        "disk_probe": {"dir": str(log_dir), "same_device_as_pg": same_device(log_dir, pg_data)},
         "settings": {k: v for k, v in vars(args).items() if k != "json"},
         "targets": {},
     }

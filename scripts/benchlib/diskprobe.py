@@ -72,8 +72,10 @@ class DiskProbe:
             os.close(fd)
 
 
-def same_device(a: str | Path, b: str | Path) -> bool | None:
-    """Whether two paths are on one filesystem; None when one cannot be read."""
+def same_device(a: str | Path, b: str | Path | None) -> bool | None:
+    """Whether two paths are on one filesystem; None when one is unknown or cannot be read."""
+    if b is None:
+        return None
     try:
         return os.stat(a).st_dev == os.stat(b).st_dev
     except OSError:

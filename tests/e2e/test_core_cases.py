@@ -23,6 +23,18 @@ async def valid_tag(bench: Bench) -> None:
     )
 
 
+async def stop_offline(bench: Bench, transaction_id: int, meter_stop: int, reason: Reason) -> None:
+    """A StopTransaction that was queued while offline (timestamped EARLIER)."""
+    await bench.cp.call(
+        call.StopTransaction(
+            meter_stop=meter_stop,
+            timestamp=EARLIER,
+            transaction_id=transaction_id,
+            reason=reason,
+        )
+    )
+
+
 async def test_tc_024_lock_failure(bench: Bench) -> None:
     """Faulted with ConnectorLockFailure is acknowledged and shown on the connector."""
     await bench.cp.call(
@@ -79,27 +91,13 @@ async def test_tc_037_and_039_offline_transactions(bench: Bench) -> None:
         call.StartTransaction(connector_id=1, id_tag="VALID", meter_start=0, timestamp=EARLIER)
     )
     assert valid.id_tag_info["status"] == AuthorizationStatus.accepted
-    await bench.cp.call(
-        call.StopTransaction(
-            meter_stop=10,
-            timestamp=EARLIER,
-            transaction_id=valid.transaction_id,
-            reason=Reason.local,
-        )
-    )
+    await stop_offline(bench, valid.transaction_id, 10, Reason.local)
     invalid = await bench.cp.call(
         call.StartTransaction(connector_id=2, id_tag="STRANGER", meter_start=0, timestamp=EARLIER)
     )
     assert invalid.id_tag_info["status"] == AuthorizationStatus.invalid
     assert invalid.transaction_id > valid.transaction_id
-    await bench.cp.call(
-        call.StopTransaction(
-            meter_stop=5,
-            timestamp=EARLIER,
-            transaction_id=invalid.transaction_id,
-            reason=Reason.de_authorized,
-        )
-    )
+    await stop_offline(bench, invalid.transaction_id, 5, Reason.de_authorized)
     query = "query($id: Int!) { transaction(id: $id) { stopReason startTimestamp } }"
     await bench.csms.projected()
     data = await bench.csms.ok(query, id=invalid.transaction_id)
