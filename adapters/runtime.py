@@ -22,7 +22,7 @@ class Runtime:
         self.app = open_event_store(self.database)
         self.cache = AggregateCache(self.app)
         self.writer = Writer(self.cache)
-        self.invalidator = CacheInvalidator(self.cache)
+        self.invalidator = CacheInvalidator(self.cache, own=self.writer.own)
         self.csms = CentralSystem(Policy(heartbeat_interval=heartbeat_interval))
         self.services = Services(self.csms, self.cache, self.writer)
         self._started = False

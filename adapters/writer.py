@@ -24,10 +24,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from adapters.aggregates import AggregateCache, UnitOfWork
+from adapters.aggregates import AggregateCache, OwnPositions, UnitOfWork
 from domain.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -76,6 +78,8 @@ class Writer:
         self.stats = WriterStats()
         # The log position of the last event this writer committed (read-your-writes).
         self.position = 0
+        # What this writer committed, for the cache invalidator to skip.
+        self.own = OwnPositions()
         self._listeners: list[Callable[[Sequence[int], Sequence[object]], None]] = []
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="writer", daemon=True)
@@ -207,11 +211,14 @@ class Writer:
         """Cache what the batch touched, except what is finished (a stopped transaction):
         it is rarely needed again, and a long-lived heap of them makes every garbage
         collection slower."""
+        kept: list[Aggregate] = []
+        finished: list[UUID] = []
         for aggregate in unit.touched.values():
             if getattr(aggregate, "finished", False):
-                self.cache.evict((aggregate.id,))
+                finished.append(aggregate.id)
             else:
-                self.cache.put_if_absent(aggregate)
+                kept.append(aggregate)
+        self.cache.keep(kept, finished)
 
     def _save(self, unit: UnitOfWork) -> None:
         pending = unit.pending()
@@ -235,6 +242,7 @@ class Writer:
             )
         if positions:
             self.position = max(self.position, positions[-1])
+            self.own.add(positions)
             for listener in self._listeners:
                 try:
                     listener(positions, events)

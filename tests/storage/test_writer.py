@@ -15,6 +15,8 @@ from adapters.runtime import Runtime
 from adapters.writer import Writer
 from domain.charge_point import ChargePoint
 from domain.id_tag import IdTag
+from domain.transaction import Transaction
+from domain.values import ReportedTime
 from domain.vocabulary import AuthorizationStatus
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -182,3 +184,29 @@ def test_an_append_survives_its_connection_dying(postgres_url: str) -> None:
             admin.execute("SELECT pg_terminate_backend(%s)", (kept.info.backend_pid,))
         runtime.writer.run_now(set_tag(runtime, "AFTER"))
         assert runtime.app.repository.get(IdTag.create_id("AFTER")).id_tag == "AFTER"
+
+
+async def test_a_stopped_transaction_leaves_the_cache_and_its_charge_point_stays(
+    sqlite_url: str,
+) -> None:
+    """Finished transactions are rarely read again; a heap of them slows every collection."""
+    stamp = ReportedTime("2026-12-01T00:00:00Z", NOW)
+    with Runtime(sqlite_url) as runtime:
+        csms, submit = runtime.csms, runtime.writer.submit
+        await submit(lambda unit: csms.register_charge_point(unit, "CP", (), NOW))
+        await submit(set_tag(runtime, "TAG"))
+        started = await submit(
+            lambda unit: csms.start_transaction(unit, "CP", 1, "TAG", 0, stamp, None, NOW)
+        )
+        transaction_id = Transaction.create_id(started.transaction_id)
+        assert runtime.cache.peek(transaction_id) is not None
+        await submit(
+            lambda unit: csms.stop_transaction(
+                unit, "CP", started.transaction_id, None, 10, stamp, None, (), NOW
+            )
+        )
+        assert runtime.cache.peek(transaction_id) is None
+        assert runtime.cache.peek(ChargePoint.create_id("CP")) is not None
+        assert runtime.cache.peek(IdTag.create_id("TAG")) is not None
+        stored = runtime.app.repository.get(transaction_id)
+        assert stored.finished
