@@ -51,21 +51,43 @@ def authorization_key_hashes(hex_key: str, *, iterations: int = _ITERATIONS) -> 
 
 
 class KeyVerifier:
-    """Remembers which (hash, password) pairs verified, so reconnect storms cost no PBKDF2."""
+    """Remembers which (hashes, password) pairs verified or failed, so that reconnect storms, and
+    a charge point retrying a wrong password, cost no PBKDF2 after the first time.
+
+    A failure is remembered per set of hashes: a new key gives new (salted) hashes, and the
+    same password is tried afresh against them.
+    """
 
     def __init__(self, capacity: int = 100_000) -> None:
         self._verified: dict[tuple[str, bytes], None] = {}
+        self._refused: dict[tuple[tuple[str, ...], bytes], None] = {}
         self._capacity = capacity
 
-    def verify(self, password: bytes, key_hashes: tuple[str, ...]) -> bool:
+    def known(self, password: bytes, key_hashes: tuple[str, ...]) -> bool | None:
+        """The remembered answer for this pair, without hashing; None: not known yet."""
         fingerprint = hashlib.sha256(password).digest()
         for key_hash in key_hashes:
             if (key_hash, fingerprint) in self._verified:
                 return True
+        if (key_hashes, fingerprint) in self._refused:
+            return False
+        return None
+
+    def verify(self, password: bytes, key_hashes: tuple[str, ...]) -> bool:
+        """Whether `password` matches one of `key_hashes` (slow when not known: PBKDF2)."""
+        known = self.known(password, key_hashes)
+        if known is not None:
+            return known
+        fingerprint = hashlib.sha256(password).digest()
         for key_hash in key_hashes:
             if verify_key(password, key_hash):
-                if len(self._verified) >= self._capacity:
-                    self._verified.clear()
-                self._verified[(key_hash, fingerprint)] = None
+                _remember(self._verified, (key_hash, fingerprint), self._capacity)
                 return True
+        _remember(self._refused, (key_hashes, fingerprint), self._capacity)
         return False
+
+
+def _remember(memory: dict[object, None], key: object, capacity: int) -> None:
+    if len(memory) >= capacity:
+        memory.clear()
+    memory[key] = None

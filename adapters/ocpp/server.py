@@ -7,9 +7,11 @@ its credentials right when it has a key (401), and `ocpp1.6` among the offered s
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -50,6 +52,7 @@ class OcppServer:
         self.sessions: dict[str, ChargePointSession] = {}
         self._identities: dict[ServerConnection, str] = {}
         self._verifier = KeyVerifier()
+        self._hashing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="csms-credentials")
         self._server: Server | None = None
 
     async def start(self, host: str, port: int) -> tuple[str, int]:
@@ -71,6 +74,7 @@ class OcppServer:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+        self._hashing.shutdown(wait=False, cancel_futures=True)
 
     def session(self, charge_point_id: str) -> ChargePointSession | None:
         return self.sessions.get(charge_point_id.casefold())
@@ -88,7 +92,7 @@ class OcppServer:
         if charge_point is None:
             logger.info("refused unknown charge point %r", identity)
             return _refuse(connection, HTTPStatus.NOT_FOUND, "unknown charge point")
-        if charge_point.key_hashes and not self._authenticated(request.headers, charge_point):
+        if charge_point.key_hashes and not await self._authenticated(request.headers, charge_point):
             logger.warning("refused %r: wrong or missing credentials", identity)
             response = _refuse(connection, HTTPStatus.UNAUTHORIZED, "credentials required")
             response.headers["WWW-Authenticate"] = 'Basic realm="csms", charset="UTF-8"'
@@ -114,7 +118,7 @@ class OcppServer:
             logger.info("registered unknown charge point %r on first contact", identity)
         return charge_point
 
-    def _authenticated(self, headers: Headers, charge_point: ChargePoint) -> bool:
+    async def _authenticated(self, headers: Headers, charge_point: ChargePoint) -> bool:
         header = headers.get("Authorization", "")
         scheme, _, encoded = header.partition(" ")
         if scheme.lower() != "basic":
@@ -124,8 +128,15 @@ class OcppServer:
             name = user.decode()
         except (binascii.Error, UnicodeDecodeError):
             return False
-        return name.casefold() == charge_point.charge_point_id.casefold() and (
-            self._verifier.verify(password, charge_point.key_hashes)
+        if name.casefold() != charge_point.charge_point_id.casefold():
+            return False
+        known = self._verifier.known(password, charge_point.key_hashes)
+        if known is not None:
+            return known
+        # PBKDF2 takes tens of milliseconds: never on the loop, and in a pool of its own, so
+        # that a storm of wrong passwords cannot hold up the threads that reads use.
+        return await asyncio.get_running_loop().run_in_executor(
+            self._hashing, self._verifier.verify, password, charge_point.key_hashes
         )
 
     # -- after the upgrade ------------------------------------------------------------------
