@@ -125,12 +125,13 @@ class CentralSystem(OperatorUseCases):
                 same = Authorization(first.authorization, answer.expiry_date, answer.parent_id_tag)
                 return StartDecision(repeated, same, duplicate=True)
 
-        authorization = tag.authorization_to_start(received_at) if tag else unknown_tag()
         transaction_id = self._transaction_ids(aggregates).allocate()
-
         older = charge_point.open_transaction_on(connector_id)
         if older is not None:
             self._abandon(aggregates, charge_point, older, transaction_id, received_at)
+        # After the abandon: the transaction it ended no longer counts against the tag's
+        # concurrency policy (its stop was lost; the connector is charging anew).
+        authorization = tag.authorization_to_start(received_at) if tag else unknown_tag()
 
         aggregates.add(
             Transaction(

@@ -68,15 +68,18 @@ def test_start_answers_the_tag_status_with_a_real_id(
 ) -> None:
     """Invalid, Blocked and Expired starts still get a transaction id and a transaction."""
     csms.set_id_tag(registered, "BLOCKED", AuthorizationStatus.BLOCKED, None, None, T0)
+    # Accepted as stored, but its expiry date passed just before the start.
+    csms.set_id_tag(registered, "OLD", ACCEPTED, at(0), None, T0)
     unknown = start(csms, registered, id_tag="UNKNOWN", connector_id=1)
     blocked = start(csms, registered, id_tag="BLOCKED", connector_id=2)
+    expired = start(csms, registered, id_tag="OLD", connector_id=3)
     assert unknown.authorization.status is AuthorizationStatus.INVALID
     assert blocked.authorization.status is AuthorizationStatus.BLOCKED
-    assert unknown.transaction_id > 0
-    assert blocked.transaction_id > unknown.transaction_id
-    assert transaction(registered, blocked.transaction_id).authorization is (
-        AuthorizationStatus.BLOCKED
-    )
+    assert expired.authorization.status is AuthorizationStatus.EXPIRED
+    assert 0 < unknown.transaction_id < blocked.transaction_id < expired.transaction_id
+    for decision in (unknown, blocked, expired):
+        recorded = transaction(registered, decision.transaction_id)
+        assert recorded.authorization is decision.authorization.status
 
 
 def test_concurrent_transactions_allowed_by_default(
@@ -106,6 +109,21 @@ def test_concurrent_tx_when_the_tag_forbids_it(
         registered, "CP1", second.transaction_id, None, 1500, START, None, (), at(9)
     )
     assert start(csms, registered, id_tag="SOLO", meter_start=2).authorization.status is ACCEPTED
+
+
+def test_a_start_that_abandons_the_tags_older_transaction_is_not_concurrent(
+    csms: CentralSystem, registered: InMemoryAggregates
+) -> None:
+    """The stop of the older transaction was lost: a new start on the same connector ends it,
+    so the tag has no other transaction, and the new start is Accepted, not ConcurrentTx."""
+    csms.set_id_tag(registered, "SOLO", ACCEPTED, None, None, T0, concurrent_transactions=False)
+    first = start(csms, registered, id_tag="SOLO", connector_id=1, meter_start=1000)
+    second = start(csms, registered, id_tag="SOLO", connector_id=1, meter_start=2000)
+    assert transaction(registered, first.transaction_id).abandoned_for == second.transaction_id
+    assert second.authorization.status is ACCEPTED
+    # Still one at a time elsewhere: the new one is open.
+    third = start(csms, registered, id_tag="SOLO", connector_id=2)
+    assert third.authorization.status is AuthorizationStatus.CONCURRENT_TX
 
 
 def test_repeated_start_returns_the_same_id(
