@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from adapters.logs import configure_logging
-from adapters.settings import Settings, SettingsError, load_settings
+from adapters.settings import Settings, SettingsError, StoreSettings, load_settings
 
 logger = logging.getLogger("csms")
 
@@ -35,8 +35,15 @@ def _parser() -> argparse.ArgumentParser:
     cp_commands = charge_points.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = cp_commands.add_parser("add", help="register a charge point (or change its key)")
     add.add_argument("charge_point_id", metavar="ID")
-    add.add_argument(
-        "--authorization-key", help="HTTP Basic password the charge point must present"
+    key = add.add_mutually_exclusive_group()
+    key.add_argument(
+        "--authorization-key",
+        help="HTTP Basic password the charge point must present (kept when not given)",
+    )
+    key.add_argument(
+        "--remove-authorization-key",
+        action="store_true",
+        help="let the charge point connect without credentials again",
     )
     _database_flag(add)
     add.set_defaults(run=_add_charge_point)
@@ -46,12 +53,26 @@ def _parser() -> argparse.ArgumentParser:
     set_tag = tag_commands.add_parser("set", help="create or update an id tag")
     set_tag.add_argument("id_tag", metavar="TAG")
     set_tag.add_argument("--status", required=True, choices=ID_TAG_STATUSES)
-    set_tag.add_argument("--expiry", type=_datetime, help="ISO 8601 date-time (UTC if naive)")
-    set_tag.add_argument("--parent", help="parentIdTag: the group this tag belongs to")
-    set_tag.add_argument(
+    # What is not given is kept from the tag as it is (a new tag: none, none, allowed).
+    expiry = set_tag.add_mutually_exclusive_group()
+    expiry.add_argument("--expiry", type=_datetime, help="ISO 8601 date-time (UTC if naive)")
+    expiry.add_argument("--no-expiry", action="store_true", help="the tag never expires")
+    parent = set_tag.add_mutually_exclusive_group()
+    parent.add_argument("--parent", help="parentIdTag: the group this tag belongs to")
+    parent.add_argument("--no-parent", action="store_true", help="the tag is in no group")
+    concurrency = set_tag.add_mutually_exclusive_group()
+    concurrency.add_argument(
         "--forbid-concurrent-transactions",
-        action="store_true",
+        dest="concurrent",
+        action="store_false",
+        default=None,
         help="answer ConcurrentTx while this tag has a transaction open",
+    )
+    concurrency.add_argument(
+        "--allow-concurrent-transactions",
+        dest="concurrent",
+        action="store_true",
+        help="let this tag charge on several connectors at once (the default)",
     )
     _database_flag(set_tag)
     set_tag.set_defaults(run=_set_id_tag)
@@ -91,19 +112,11 @@ def _datetime(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Settings:
-    names = (
-        "database_url",
-        "ocpp_host",
-        "ocpp_port",
-        "http_host",
-        "http_port",
-        "heartbeat_interval",
-        "call_timeout",
-        "accept_unknown_charge_points",
-    )
+def _settings(parser: argparse.ArgumentParser, args: argparse.Namespace) -> StoreSettings:
+    kind = Settings if args.run is _serve else StoreSettings
+    names = kind.model_fields
     try:
-        return load_settings(**{name: getattr(args, name, None) for name in names})
+        return load_settings(kind, **{name: getattr(args, name, None) for name in names})
     except SettingsError as error:
         parser.exit(2, f"csms: error: {error}\n")
 
@@ -118,49 +131,83 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from adapters.serve import serve
+    from adapters.serve import CannotListen, serve
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings, args.command_name))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(settings, args.command_name))
+    except CannotListen as error:
+        print(f"csms: error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
-def _add_charge_point(settings: Settings, args: argparse.Namespace) -> int:
+def _add_charge_point(settings: StoreSettings, args: argparse.Namespace) -> int:
+    from adapters.aggregates import UnitOfWork
     from adapters.runtime import Runtime
+    from domain.charge_point import ChargePoint
     from domain.credentials import password_hashes
 
     key = args.authorization_key
-    key_hashes = () if key is None else password_hashes(key)
     with Runtime(settings.database_url) as runtime:
-        charge_point = runtime.writer.run_now(
-            lambda unit: runtime.csms.register_charge_point(
-                unit, args.charge_point_id, key_hashes, datetime.now(UTC)
+
+        def register(unit: UnitOfWork) -> tuple[ChargePoint, bool]:
+            known = unit.get(ChargePoint, ChargePoint.create_id(args.charge_point_id))
+            if key is not None:
+                hashes = password_hashes(key)
+            elif args.remove_authorization_key or known is None:
+                hashes = ()
+            else:  # re-adding must not silently drop the credentials it has
+                hashes = known.key_hashes
+            charge_point = runtime.csms.register_charge_point(
+                unit, args.charge_point_id, hashes, datetime.now(UTC)
             )
-        )
-    auth = "with an authorization key" if key else "without authorization key"
-    print(f"charge point {charge_point.charge_point_id} registered {auth}")
+            return charge_point, known is not None
+
+        charge_point, existed = runtime.writer.run_now(register)
+    verb = "updated" if existed else "registered"
+    auth = "with an authorization key" if charge_point.key_hashes else "without authorization key"
+    print(f"charge point {charge_point.charge_point_id} {verb} {auth}")
     return 0
 
 
-def _set_id_tag(settings: Settings, args: argparse.Namespace) -> int:
+def _set_id_tag(settings: StoreSettings, args: argparse.Namespace) -> int:
+    from adapters.aggregates import UnitOfWork
     from adapters.runtime import Runtime
+    from domain.id_tag import IdTag
     from domain.vocabulary import AuthorizationStatus
 
     status = AuthorizationStatus(args.status)
     with Runtime(settings.database_url) as runtime:
-        tag = runtime.writer.run_now(
-            lambda unit: runtime.csms.set_id_tag(
+
+        def set_tag(unit: UnitOfWork) -> IdTag:
+            known = unit.get(IdTag, IdTag.create_id(args.id_tag))
+            expiry = None if args.no_expiry else args.expiry
+            if expiry is None and not args.no_expiry and known is not None:
+                expiry = known.expiry_date
+            parent = None if args.no_parent else args.parent
+            if parent is None and not args.no_parent and known is not None:
+                parent = known.parent_id_tag
+            concurrent = args.concurrent
+            if concurrent is None:
+                concurrent = known.concurrent_transactions if known is not None else True
+            return runtime.csms.set_id_tag(
                 unit,
                 args.id_tag,
                 status,
-                args.expiry,
-                args.parent,
+                expiry,
+                parent,
                 datetime.now(UTC),
-                concurrent_transactions=not args.forbid_concurrent_transactions,
+                concurrent_transactions=concurrent,
             )
-        )
+
+        tag = runtime.writer.run_now(set_tag)
     expiry = tag.expiry_date.isoformat() if tag.expiry_date else "never"
-    print(f"id tag {tag.id_tag}: {tag.status.value}, expires {expiry}, parent {tag.parent_id_tag}")
+    concurrency = "allowed" if tag.concurrent_transactions else "forbidden"
+    print(
+        f"id tag {tag.id_tag}: {tag.status.value}, expires {expiry}, parent {tag.parent_id_tag},"
+        f" concurrent transactions {concurrency}"
+    )
     return 0
 
 

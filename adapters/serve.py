@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 import sys
 from contextlib import AsyncExitStack
 from typing import Any
@@ -91,7 +92,10 @@ async def _start_gateway(stack: AsyncExitStack, settings: Settings, runtime: Run
         call_timeout=settings.call_timeout,
         accept_unknown=settings.accept_unknown_charge_points,
     )
-    host, port = await server.start(settings.ocpp_host, settings.ocpp_port)
+    try:
+        host, port = await server.start(settings.ocpp_host, settings.ocpp_port)
+    except OSError as error:
+        raise CannotListen(error, "ocpp", settings.ocpp_host, settings.ocpp_port) from None
     stack.push_async_callback(server.stop)
     logger.info(
         "ready for charge points at ws://%s:%d/ocpp/{chargePointId} (events: %s)",
@@ -135,7 +139,12 @@ async def _start_api(
     # handlers, and this process already has one stop signal for all its pieces.
     config.load()
     http.lifespan = config.lifespan_class(config)
-    await http.startup()
+    # Bound here, not by uvicorn, so that a bad host or a taken port is our one-line error.
+    try:
+        listening = await asyncio.to_thread(_listen, settings.http_host, settings.http_port)
+    except OSError as error:
+        raise CannotListen(error, "http", settings.http_host, settings.http_port) from None
+    await http.startup(sockets=[listening])
     if http.should_exit:
         msg = f"cannot serve HTTP on {settings.http_host}:{settings.http_port}"
         raise SystemExit(msg)
@@ -149,6 +158,23 @@ async def _start_api(
     stack.push_async_callback(stop_http)
     host, port = _bound(http)
     logger.info("HTTP API ready at http://%s:%d/graphql (GraphiQL on GET)", host, port)
+
+
+class CannotListen(Exception):
+    """A host or port this process cannot listen on; the message names the settings."""
+
+    def __init__(self, error: OSError, prefix: str, host: str, port: int) -> None:
+        names = f"--{prefix}-host/--{prefix}-port"
+        variables = f"CSMS_{prefix.upper()}_HOST/CSMS_{prefix.upper()}_PORT"
+        reason = error.strerror or str(error)
+        super().__init__(f"{names} ({variables}) = '{host}:{port}': cannot listen: {reason}")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family, _, _, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    return socket.create_server(address, family=family)
 
 
 def _bound(http: uvicorn.Server) -> tuple[str, int]:

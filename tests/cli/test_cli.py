@@ -3,12 +3,15 @@ line naming the setting, and the registry commands record events."""
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
 import pytest
 
 from adapters.cli import main
 from adapters.runtime import Runtime
+from adapters.settings import load_settings
 from domain.charge_point import ChargePoint
 from domain.id_tag import IdTag
 from domain.vocabulary import AuthorizationStatus
@@ -111,3 +114,106 @@ def test_registry_commands_record_events(
         assert tag.expiry_date is not None
         assert tag.expiry_date.tzinfo is not None
         assert tag.concurrent_transactions is False
+
+
+def test_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the issue promises when nothing is set."""
+    for name in list(os.environ):
+        if name.startswith("CSMS_"):
+            monkeypatch.delenv(name)
+    settings = load_settings()
+    assert settings.database_url == "sqlite:///var/csms.db"
+    assert (settings.ocpp_host, settings.ocpp_port) == ("0.0.0.0", 9000)
+    assert (settings.http_host, settings.http_port) == ("0.0.0.0", 8000)
+    assert settings.heartbeat_interval == 300
+    assert settings.call_timeout == 30
+    assert settings.accept_unknown_charge_points is False
+    monkeypatch.setenv("CSMS_ACCEPT_UNKNOWN_CHARGE_POINTS", "true")
+    assert load_settings().accept_unknown_charge_points is True
+
+
+def test_registry_commands_read_only_the_database_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server's setting in the environment, even a bad one, does not stop `id-tags set`."""
+    monkeypatch.setenv("CSMS_OCPP_PORT", "abc")
+    url = f"sqlite:///{tmp_path / 'csms.db'}"
+    assert main(["id-tags", "set", "T", "--status", "Accepted", "--database-url", url]) == 0
+    monkeypatch.setenv("CSMS_DATABASE_URL", "mysql://x/y")
+    with pytest.raises(SystemExit) as stopped:
+        main(["charge-points", "add", "CP"])
+    assert stopped.value.code == 2
+    assert "--database-url (CSMS_DATABASE_URL)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("which", ["ocpp", "http"])
+def test_a_host_or_port_that_cannot_be_listened_on_exits_2_naming_it(
+    which: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'csms.db'}"
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        free = {"ocpp": ["--ocpp-port", "0"], "http": ["--http-port", "0"]}
+        other = "http" if which == "ocpp" else "ocpp"
+        for bad in (
+            ["--" + which + "-host", "nosuch.invalid"],
+            ["--" + which + "-port", str(port)],
+        ):
+            argv = ["serve", "--database-url", url, "--ocpp-host", "127.0.0.1"]
+            argv += ["--http-host", "127.0.0.1", *free[other], *bad]
+            if bad[0].endswith("host"):
+                argv += ["--" + which + "-port", "0"]
+            assert main(argv) == 2
+            error = capsys.readouterr().err.strip()
+            assert len(error.splitlines()) == 1
+            assert error.startswith(f"csms: error: --{which}-host/--{which}-port")
+            assert f"CSMS_{which.upper()}_HOST" in error
+
+
+def test_re_adding_a_charge_point_keeps_its_key_unless_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'csms.db'}"
+    cp_id = ChargePoint.create_id("CP")
+
+    def hashes() -> tuple[str, ...]:
+        with Runtime(url) as runtime:
+            return tuple(runtime.app.repository.get(cp_id).key_hashes)
+
+    db = ["--database-url", url]
+    assert main(["charge-points", "add", "CP", "--authorization-key", "k" * 16, *db]) == 0
+    first = hashes()
+    assert len(first) == 1
+    assert main(["charge-points", "add", "CP", *db]) == 0
+    assert hashes() == first
+    assert "CP updated with an authorization key" in capsys.readouterr().out
+    assert main(["charge-points", "add", "CP", "--remove-authorization-key", *db]) == 0
+    assert hashes() == ()
+    with pytest.raises(SystemExit) as stopped:
+        main(
+            ["charge-points", "add", "CP", "--authorization-key", "x", "--remove-authorization-key"]
+        )
+    assert stopped.value.code == 2
+
+
+def test_id_tags_set_keeps_what_it_is_not_told(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'csms.db'}"
+    db = ["--database-url", url]
+
+    def tag() -> IdTag:
+        with Runtime(url) as runtime:
+            found: IdTag = runtime.app.repository.get(IdTag.create_id("T"))
+            return found
+
+    setting = ["id-tags", "set", "T", "--status"]
+    full = ["--expiry", "2030-01-01T00:00:00Z", "--parent", "FLEET"]
+    assert main([*setting, "Accepted", *full, "--forbid-concurrent-transactions", *db]) == 0
+    assert main([*setting, "Blocked", *db]) == 0
+    kept = tag()
+    assert kept.status is AuthorizationStatus.BLOCKED
+    assert kept.expiry_date is not None
+    assert (kept.parent_id_tag, kept.concurrent_transactions) == ("FLEET", False)
+    cleared = ["--no-expiry", "--no-parent", "--allow-concurrent-transactions"]
+    assert main([*setting, "Accepted", *cleared, *db]) == 0
+    now = tag()
+    assert (now.expiry_date, now.parent_id_tag, now.concurrent_transactions) == (None, None, True)
