@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import signal
 import urllib.request
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from ocpp.v16 import call
 from ocpp.v16.enums import ChargePointErrorCode, ChargePointStatus, Reason, RegistrationStatus
+from websockets.asyncio.client import connect
 
 from tests.support.charge_point import ocpp_charge_point
 from tests.support.processes import csms_process, post_graphql
@@ -103,5 +105,34 @@ async def test_the_newcomers_story(database_url: str, tmp_path: Path) -> None:
             "Transaction.Stopped",
         ):
             assert expected in types
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+
+
+async def test_serve_passes_its_settings_to_the_gateway(sqlite_url: str, tmp_path: Path) -> None:
+    """Auto-accept (from the environment) registers an unknown identity; --call-timeout bounds
+    how long an operator's command waits for a charge point that never answers."""
+    args = ("serve", "--database-url", sqlite_url, "--ocpp-host", "127.0.0.1")
+    args += ("--ocpp-port", "0", "--http-host", "127.0.0.1", "--http-port", "0")
+    args += ("--call-timeout", "0.5")
+    env = {"CSMS_ACCEPT_UNKNOWN_CHARGE_POINTS": "true"}
+    with csms_process(tmp_path / "serve.log", *args, ready=API_READY, env=env) as (process, api):
+        gateway = re.search(READY, (tmp_path / "serve.log").read_text())
+        assert gateway is not None
+        url = f"ws://127.0.0.1:{gateway.group(1)}/ocpp/NEW-CP"
+        graphql = f"http://127.0.0.1:{api.group(1)}/graphql"
+        async with connect(url, subprotocols=["ocpp1.6"]) as silent:  # type: ignore[list-item]
+            assert silent.subprotocol == "ocpp1.6"
+            result = await asyncio.to_thread(
+                post_graphql,
+                graphql,
+                'mutation { remoteStartTransaction(chargePointId: "NEW-CP", idTag: "X") '
+                "{ status } }",
+            )
+            request = json.loads(await silent.recv())
+            assert request[2] == "RemoteStartTransaction"  # sent, never answered
+        errors = result["errors"]
+        assert errors[0]["extensions"]["code"] == "TIMEOUT"
+        assert "within 0.5 s" in errors[0]["message"]
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
