@@ -107,10 +107,14 @@ class Writer:
             DomainError: the command refused (nothing of it was saved).
             Exception: the events could not be saved.
         """
+        return await self.enqueue(command)
+
+    def enqueue(self, command: Command[R]) -> asyncio.Future[R]:
+        """`submit` without waiting: the command is queued (in order) before this returns."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
         self._queue.put(_Item(command, future, loop))
-        return await future
+        return future
 
     def run_now(self, command: Command[R]) -> R:
         """Run one command and save it, in the calling thread (for the CLI and tests)."""

@@ -54,6 +54,7 @@ class OcppServer:
         self._verifier = KeyVerifier()
         self._hashing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="csms-credentials")
         self._server: Server | None = None
+        self._closing: set[asyncio.Future[None]] = set()  # referenced until done
 
     async def start(self, host: str, port: int) -> tuple[str, int]:
         self._server = await serve(
@@ -159,18 +160,14 @@ class OcppServer:
         previous = self.sessions.get(key)
         self.sessions[key] = session
         remote = _remote(connection)
-        services = self.services
-        now = services.clock()
-        await services.writer.submit(
-            lambda unit: services.csms.connect(
-                unit, charge_point_id, session.connection_id, now, remote
-            )
-        )
-        if previous is not None:
-            session.log.info("a new connection replaces the previous one")
-            await previous.close("replaced by a newer connection")
-        session.log.info("connected from %s", remote)
         try:
+            # Queued ahead of every CALL of this socket (the writer keeps order), but not
+            # awaited: a charge point's first Heartbeat or Authorize must not wait for a commit.
+            self._record_connect(session, remote)
+            if previous is not None:
+                session.log.info("a new connection replaces the previous one")
+                await previous.close("replaced by a newer connection")
+            session.log.info("connected from %s", remote)
             await session.run()
         finally:
             if self.sessions.get(key) is session:
@@ -178,6 +175,29 @@ class OcppServer:
             reason = _close_reason(connection)
             await self._record_disconnect(session, reason)
             session.log.info("disconnected (%s)", reason)
+
+    def _record_connect(self, session: ChargePointSession, remote: str | None) -> None:
+        services = self.services
+        now = services.clock()
+        connected = services.writer.enqueue(
+            lambda unit: services.csms.connect(
+                unit, session.charge_point_id, session.connection_id, now, remote
+            )
+        )
+
+        def check(done: asyncio.Future[None]) -> None:
+            if done.cancelled() or done.exception() is None:
+                return
+            # Without its Connected event the connection is not in the record: refuse it, as
+            # any CALL would be refused while the store fails.
+            session.log.error("could not record the connection: %r", done.exception())
+            closing = asyncio.ensure_future(
+                session.connection.close(1011, "cannot record the connection")
+            )
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
+
+        connected.add_done_callback(check)
 
     async def _record_disconnect(self, session: ChargePointSession, reason: str) -> None:
         services = self.services

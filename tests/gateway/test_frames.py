@@ -3,6 +3,7 @@ the connection keeps working afterwards."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from adapters.ocpp.handlers import router as production_router
 from adapters.ocpp.routing import Router
 from domain.vocabulary import RegistrationStatus
 from tests.support.schemas import assert_valid_against_schema
-from tests.support.server import RunningCsms, running_csms
+from tests.support.server import RunningCsms, running_csms, writer_held
 
 BOOT = {"chargePointVendor": "Acme", "chargePointModel": "X"}
 
@@ -57,42 +58,58 @@ async def heartbeat_still_answered(connection: ClientConnection) -> None:
     assert answer[2]["currentTime"].endswith("Z")
 
 
+# (code, the charge point that sends it, frame); every row then gets a Heartbeat answered.
 MALFORMED = [
-    ("NotImplemented", '[2,"m1","FooBar",{}]'),
-    ("NotSupported", '[2,"m1","Reset",{"type":"Hard"}]'),
-    ("InternalError", '[2,"m1","DiagnosticsStatusNotification",{"status":"Idle"}]'),
-    ("ProtocolError", '[2,"m1","BootNotification",{"chargePointVendor":"Acme"}]'),
-    ("FormationViolation", '[2,"m1","Heartbeat",{"extra":1}]'),
-    ("FormationViolation", '[2,"m1","Heartbeat",[]]'),
-    ("FormationViolation", '[2,"m1","Heartbeat"]'),
-    ("FormationViolation", '[2,"m1","Authorize",{"id_tag":"A"}]'),
-    ("FormationViolation", '[2,"' + "x" * 37 + '","Heartbeat",{}]'),
+    ("NotImplemented", "CP1", '[2,"m1","FooBar",{}]'),
+    ("NotSupported", "CP1", '[2,"m1","Reset",{"type":"Hard"}]'),
+    ("InternalError", "CP1", '[2,"m1","DiagnosticsStatusNotification",{"status":"Idle"}]'),
+    ("ProtocolError", "CP1", '[2,"m1","BootNotification",{"chargePointVendor":"Acme"}]'),
+    ("SecurityError", "PENDING", '[2,"m1","Heartbeat",{}]'),
+    ("SecurityError", "PENDING", '[2,"m1","Authorize",{"idTag":"A"}]'),
+    ("FormationViolation", "CP1", '[2,"m1","Heartbeat",{"extra":1}]'),
+    ("FormationViolation", "CP1", '[2,"m1","Heartbeat",[]]'),
+    ("FormationViolation", "CP1", '[2,"m1","Heartbeat"]'),
+    ("FormationViolation", "CP1", '[2,"m1","Authorize",{"id_tag":"A"}]'),
+    ("FormationViolation", "CP1", '[2,"' + "x" * 37 + '","Heartbeat",{}]'),
     (
         "PropertyConstraintViolation",
+        "CP1",
         '[2,"m1","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Dancing"}]',
     ),
     (
         "OccurenceConstraintViolation",
+        "CP1",
         '[2,"m1","MeterValues",{"connectorId":1,"meterValue":[]}]',
     ),
-    ("TypeConstraintViolation", '[2,"m1","Authorize",{"idTag":12}]'),
-    ("TypeConstraintViolation", '[2,"m1","Authorize",{"idTag":"' + "A" * 21 + '"}]'),
-    ("GenericError", '[2,"m1","Heartbeat",{'),
+    ("TypeConstraintViolation", "CP1", '[2,"m1","Authorize",{"idTag":12}]'),
+    ("TypeConstraintViolation", "CP1", '[2,"m1","Authorize",{"idTag":"' + "A" * 21 + '"}]'),
+    ("GenericError", "CP1", '[2,"m1","Heartbeat",{'),
 ]
 
 
 @pytest.mark.parametrize(
-    ("code", "frame"), MALFORMED, ids=[f"{c}-{n}" for n, (c, _) in enumerate(MALFORMED)]
+    ("code", "identity", "frame"),
+    MALFORMED,
+    ids=[f"{c}-{n}" for n, (c, _, _) in enumerate(MALFORMED)],
 )
-async def test_malformed_frame_gets_its_callerror(csms: RunningCsms, code: str, frame: str) -> None:
+async def test_malformed_frame_gets_its_callerror(
+    csms: RunningCsms, code: str, identity: str, frame: str
+) -> None:
     """The CALLERROR names the right code, echoes the id, and the socket stays usable."""
-    async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
+    async with connect(csms.url(identity), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
         answer = await exchange(connection, frame)
         assert answer[0] == 4
         assert answer[2] == code, answer
         assert answer[1] == ("x" * 37 if "x" * 37 in frame else "m1")
         assert isinstance(answer[3], str)
         assert answer[4] == {}
+        if identity == "PENDING":
+            # Refused for who sent it, not for this socket: once accepted, it is answered.
+            await csms.run(
+                lambda unit: csms.runtime.csms.set_registration_status(
+                    unit, identity, RegistrationStatus.ACCEPTED, csms.runtime.services.clock()
+                )
+            )
         await heartbeat_still_answered(connection)
 
 
@@ -128,6 +145,30 @@ async def test_a_repeated_message_id_gets_the_same_answer(csms: RunningCsms) -> 
         other = await exchange(connection, '[2,"r1","Heartbeat",{}]')
         assert other[0:2] == [3, "r1"]
         assert "currentTime" in other[2]
+    events = await csms.wait_for("ChargePoint.Disconnected")
+    assert [type(e).__qualname__ for e in events].count("ChargePoint.Booted") == 1
+
+
+async def test_a_message_id_still_in_flight_is_a_protocol_error(csms: RunningCsms) -> None:
+    """A CALL that reuses the id of a CALL still being processed gets ProtocolError; the first
+    CALL is answered normally when it finishes."""
+    async with connect(csms.url("CP1"), subprotocols=["ocpp1.6"]) as connection:  # type: ignore[list-item]
+        await heartbeat_still_answered(connection)  # the session is reading
+        async with writer_held(csms):
+            # Given a BootNotification waiting for the writer,
+            await connection.send(orjson.dumps([2, "d1", "BootNotification", BOOT]))
+            # when another CALL arrives with its messageId,
+            async with asyncio.timeout(5):
+                duplicate = await exchange(connection, '[2,"d1","Heartbeat",{}]')
+            # then that one is refused at once,
+            assert duplicate[:3] == [4, "d1", "ProtocolError"], duplicate
+            assert duplicate[4] == {}
+        # and the BootNotification is still answered.
+        async with asyncio.timeout(5):
+            boot = orjson.loads(await connection.recv())
+        assert boot[:2] == [3, "d1"]
+        assert boot[2]["status"] == "Accepted"
+        await heartbeat_still_answered(connection)
     events = await csms.wait_for("ChargePoint.Disconnected")
     assert [type(e).__qualname__ for e in events].count("ChargePoint.Booted") == 1
 

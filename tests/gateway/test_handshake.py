@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import AsyncIterator
 
 import pytest
 from websockets.asyncio.client import connect
@@ -26,8 +27,8 @@ async def status_of(url: str, subprotocols: list[str] | None, **kwargs: object) 
 
 
 @pytest.fixture
-async def csms(sqlite_url: str):  # type: ignore[no-untyped-def]
-    async with running_csms(sqlite_url) as running:
+async def csms(database_url: str) -> AsyncIterator[RunningCsms]:
+    async with running_csms(database_url) as running:
         await running.register("CP 1")
         await running.register("SECURE", key="s3cret-password-16")
         yield running
@@ -68,9 +69,9 @@ async def test_checks_run_in_order(csms: RunningCsms) -> None:
     assert await status_of(csms.url("SECURE"), ["ocpp0.1"]) == 401
 
 
-async def test_unknown_identity_is_registered_when_auto_accept_is_on(sqlite_url: str) -> None:
+async def test_unknown_identity_is_registered_when_auto_accept_is_on(database_url: str) -> None:
     """With auto-accept, first contact registers the charge point."""
-    async with running_csms(sqlite_url, accept_unknown=True) as csms:
+    async with running_csms(database_url, accept_unknown=True) as csms:
         assert await status_of(csms.url("NEWCOMER"), ["ocpp1.6"]) == 101
         await csms.wait_for("ChargePoint.Disconnected")
         assert csms.event_names()[:2] == ["ChargePoint.Registered", "ChargePoint.Connected"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -116,3 +117,21 @@ async def running_csms(
         host, port = await server.start("127.0.0.1", 0)
         stack.push_async_callback(server.stop)
         yield RunningCsms(runtime, server, host, port, projections)
+
+
+@asynccontextmanager
+async def writer_held(csms: RunningCsms) -> AsyncIterator[asyncio.Task[Any]]:
+    """The writer thread stuck inside a command until the block ends; yields that command."""
+    inside, release = threading.Event(), threading.Event()
+
+    def stuck(unit: object) -> None:
+        inside.set()
+        release.wait(timeout=10)
+
+    blocked = asyncio.create_task(csms.run(stuck))
+    try:
+        assert await asyncio.to_thread(inside.wait, 5), "the writer never ran the command"
+        yield blocked
+    finally:
+        release.set()
+        await blocked
