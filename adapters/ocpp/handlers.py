@@ -8,6 +8,7 @@ from adapters.ocpp.context import CallContext
 from adapters.ocpp.routing import Router
 from adapters.ocpp.translate import (
     boot_info,
+    connector_id,
     id_tag_info,
     meter_values,
     reported_time,
@@ -52,7 +53,7 @@ async def authorize(ctx: CallContext, request: v16.AuthorizeRequest) -> v16.Auth
 async def status_notification(
     ctx: CallContext, request: v16.StatusNotificationRequest
 ) -> v16.StatusNotificationResponse:
-    report = status_report(request, ctx.findings)
+    report = status_report(request, ctx.findings, ctx.received_at)
     await ctx.record(
         lambda unit: ctx.csms.report_status(unit, ctx.charge_point_id, report, ctx.received_at)
     )
@@ -63,12 +64,13 @@ async def status_notification(
 async def start_transaction(
     ctx: CallContext, request: v16.StartTransactionRequest
 ) -> v16.StartTransactionResponse:
-    timestamp = reported_time(request.timestamp, "timestamp", ctx.findings)
+    connector = connector_id(Action.START_TRANSACTION, request.connector_id, ctx.findings)
+    timestamp = reported_time(request.timestamp, "timestamp", ctx.findings, ctx.received_at)
     started = await ctx.record(
         lambda unit: ctx.csms.start_transaction(
             unit,
             ctx.charge_point_id,
-            request.connector_id,
+            connector,
             request.id_tag,
             request.meter_start,
             timestamp,
@@ -86,12 +88,13 @@ async def start_transaction(
 async def meter_values_(
     ctx: CallContext, request: v16.MeterValuesRequest
 ) -> v16.MeterValuesResponse:
-    values = meter_values(request.meter_value, "meterValue", ctx.findings)
+    connector = connector_id(Action.METER_VALUES, request.connector_id, ctx.findings)
+    values = meter_values(request.meter_value, "meterValue", ctx.findings, ctx.received_at)
     await ctx.record(
         lambda unit: ctx.csms.report_meter_values(
             unit,
             ctx.charge_point_id,
-            request.connector_id,
+            connector,
             request.transaction_id,
             values,
             ctx.received_at,
@@ -104,8 +107,10 @@ async def meter_values_(
 async def stop_transaction(
     ctx: CallContext, request: v16.StopTransactionRequest
 ) -> v16.StopTransactionResponse:
-    timestamp = reported_time(request.timestamp, "timestamp", ctx.findings)
-    data = meter_values(request.transaction_data or [], "transactionData", ctx.findings)
+    timestamp = reported_time(request.timestamp, "timestamp", ctx.findings, ctx.received_at)
+    data = meter_values(
+        request.transaction_data or [], "transactionData", ctx.findings, ctx.received_at
+    )
     stopped = await ctx.record(
         lambda unit: ctx.csms.stop_transaction(
             unit,

@@ -169,16 +169,50 @@ def test_status_notification_repairs() -> None:
     ]
 
 
-def test_a_too_long_id_tag_is_never_truncated() -> None:
-    """A shortened idTag is another idTag: optional (Stop) it is dropped, required it fails."""
-    stop = {"transactionId": 3, "meterStop": 10, "timestamp": T, "idTag": "X" * 21}
-    model, findings = parse_lenient(Action.STOP_TRANSACTION, stop)
-    assert model.id_tag is None
-    assert findings == ["idTag: longer than 20 characters; dropped"]
-    start = {"connectorId": 1, "idTag": "X" * 21, "meterStart": 0, "timestamp": T}
+@pytest.mark.parametrize(
+    ("action", "payload"),
+    [
+        (
+            Action.START_TRANSACTION,
+            {"connectorId": 1, "idTag": "X" * 25, "meterStart": 0, "timestamp": T},
+        ),
+        (
+            Action.STOP_TRANSACTION,
+            {"transactionId": 3, "meterStop": 10, "timestamp": T, "idTag": "X" * 25},
+        ),
+    ],
+)
+def test_a_too_long_id_tag_is_kept_as_sent(action: Action, payload: dict[str, Any]) -> None:
+    """A shortened idTag is another idTag, and a transaction message is never refused (T1):
+    the idTag is kept whole, in both messages, with a finding."""
+    model, findings = parse_lenient(action, payload)
+    assert model.id_tag == "X" * 25
+    assert isinstance(model, v16.REQUEST_MODELS[action])
+    assert findings == ["idTag: 25 characters, longer than 20; kept as sent"]
+
+
+def test_a_too_long_id_tag_is_kept_alongside_other_repairs() -> None:
+    """Only the idTag escapes strict validation: the rest is repaired, or else refused."""
+    payload = {"connectorId": "2", "idTag": "Y" * 21, "meterStart": 1.0, "timestamp": T, "x": 1}
+    model, findings = parse_lenient(Action.START_TRANSACTION, payload)
+    assert (model.connector_id, model.id_tag, model.meter_start) == (2, "Y" * 21, 1)
+    assert findings == [
+        "connectorId: '2' read as 2",
+        "idTag: 21 characters, longer than 20; kept as sent",
+        "meterStart: 1.0 read as 1",
+        "x: unknown property dropped",
+    ]
     with pytest.raises(ValidationError) as caught:
-        parse_lenient(Action.START_TRANSACTION, start)
-    assert v16.error_code_for(caught.value) == "TypeConstraintViolation"
+        parse_lenient(Action.START_TRANSACTION, {**payload, "meterStart": "lots"})
+    assert v16.error_code_for(caught.value) == "FormationViolation"  # the strict error
+
+
+def test_an_id_tag_of_twenty_characters_is_read_strictly() -> None:
+    """20 characters is an IdToken: no lenient reading, no finding."""
+    payload = {"connectorId": 1, "idTag": "X" * 20, "meterStart": 0, "timestamp": T}
+    model, findings = parse_lenient(Action.START_TRANSACTION, payload)
+    assert findings == []
+    assert model == v16.load(v16.StartTransactionRequest, payload)
 
 
 @pytest.mark.parametrize(

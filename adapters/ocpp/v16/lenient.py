@@ -13,7 +13,8 @@ what real chargers get wrong and reports each repair as a finding:
   but a sampled value whose `measurand` or `unit` cannot be read is dropped whole: without
   them it would silently read as an energy register in Wh. (`Hertz` on a Frequency reading
   only loses the unit: Frequency is in Hertz, S2 §3.84.) An unknown errorCode reads as
-  OtherError; too long free text (info, vendor fields) is truncated, a too long idTag is not.
+  OtherError; too long free text (info, vendor fields) is truncated, while a too long idTag
+  is kept as sent: a shortened idTag is another idTag.
 
 This is Python code on purpose: it only runs after the strict pydantic-core path failed.
 """
@@ -24,13 +25,10 @@ import functools
 import re
 import types
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated, Final, Literal, Union, get_args, get_origin, overload
+from typing import Final, Literal, overload
 
-from annotated_types import MinLen
-from pydantic import StringConstraints, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import ValidationError
 
 from .actions import Action
 from .common import SampledValue, UnitOfMeasure, WireEnum, WireModel
@@ -41,6 +39,7 @@ from .core import (
     StatusNotificationRequest,
     StopTransactionRequest,
 )
+from .field_specs import FieldSpec, fields_of
 from .registry import load
 from .timestamps import ParsedTimestamp, format_timestamp, parse_timestamp
 
@@ -63,9 +62,35 @@ _MODELS: Final[Mapping[Action, type[WireModel]]] = types.MappingProxyType(
 LENIENT_ACTIONS: Final[frozenset[Action]] = frozenset(_MODELS)
 """The actions `parse_lenient` reads: transaction-related messages and StatusNotification."""
 
+
+class _StartTransactionWithLongIdTag(StartTransactionRequest):
+    """StartTransaction whose idTag is longer than an IdToken may be (see `_IDENTIFIERS`)."""
+
+    id_tag: str
+
+
+class _StopTransactionWithLongIdTag(StopTransactionRequest):
+    """StopTransaction whose idTag is longer than an IdToken may be (see `_IDENTIFIERS`)."""
+
+    id_tag: str | None = None
+
+
+_LONG_ID_TAG: Final[Mapping[type[WireModel], type[WireModel]]] = types.MappingProxyType(
+    {
+        StartTransactionRequest: _StartTransactionWithLongIdTag,
+        StopTransactionRequest: _StopTransactionWithLongIdTag,
+    }
+)
+
 # Fields whose unreadable value makes the whole sampled value unreadable (see module doc).
 _MEANINGFUL: Final = frozenset({"measurand", "unit"})
-# Identifiers are never truncated: a shortened idTag is another idTag.
+# Identifiers are never truncated: a shortened idTag is another idTag. An over-long one is kept
+# as sent, with a finding, and read into the `_LONG_ID_TAG` variant of its model. In
+# StartTransaction it is required, so the only alternative was a CALLERROR, i.e. a lost
+# transaction (T1). StopTransaction's is optional and used to be dropped; it is kept too, for
+# the same reading in both messages: the stop is recorded with the tag the charge point
+# reported (as the start is) and answered with idTagInfo, as a request with an idTag should be.
+# The domain answers such a tag Invalid, like any unknown tag: none registered is that long.
 _IDENTIFIERS: Final = frozenset({"idTag", "parentIdTag"})
 # Integer measurements where rounding a fractional Wh loses nothing that matters.
 _ROUNDED: Final = frozenset({"meterStart", "meterStop"})
@@ -91,69 +116,6 @@ _NOT_NORMAL: Final = re.compile(r"[^0-9a-z%°]")
 
 class _Unusable(Exception):  # an internal signal, never leaves this module
     """This value cannot be read even leniently; the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Spec:
-    kind: Literal["int", "str", "bool", "decimal", "enum", "model", "list"]
-    enum: type[WireEnum] | None = None
-    model: type[WireModel] | None = None
-    item: _Spec | None = None
-    max_length: int | None = None
-    min_items: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Field:
-    wire: str
-    required: bool
-    spec: _Spec
-
-
-@dataclass(frozen=True, slots=True)
-class _Fields:
-    by_wire: Mapping[str, _Field]
-    by_folded: Mapping[str, str]
-
-
-def _spec(annotation: object, metadata: tuple[object, ...] = ()) -> _Spec:
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        (inner,) = (arg for arg in get_args(annotation) if arg is not type(None))
-        return _spec(inner, metadata)
-    if origin is Annotated:
-        base, *extra = get_args(annotation)
-        return _spec(base, (*metadata, *extra))
-    max_length, min_items = None, 0
-    for item in metadata:
-        inner = item.metadata if isinstance(item, FieldInfo) else [item]
-        for constraint in inner:
-            if isinstance(constraint, StringConstraints):
-                max_length = constraint.max_length
-            elif isinstance(constraint, MinLen):
-                min_items = constraint.min_length
-    if origin is list:
-        return _Spec("list", item=_spec(get_args(annotation)[0]), min_items=min_items)
-    if isinstance(annotation, type) and issubclass(annotation, WireEnum):
-        return _Spec("enum", enum=annotation)
-    if isinstance(annotation, type) and issubclass(annotation, WireModel):
-        return _Spec("model", model=annotation)
-    kinds: dict[object, Literal["int", "str", "bool", "decimal"]] = {
-        bool: "bool",
-        int: "int",
-        str: "str",
-        Decimal: "decimal",
-    }
-    return _Spec(kinds[annotation], max_length=max_length)
-
-
-@functools.cache
-def _fields(model_type: type[WireModel]) -> _Fields:
-    by_wire = {}
-    for name, info in model_type.model_fields.items():
-        wire = info.alias or name
-        by_wire[wire] = _Field(wire, info.is_required(), _spec(info.annotation, (info,)))
-    return _Fields(by_wire, {wire.casefold(): wire for wire in by_wire})
 
 
 def _normal(text: str) -> str:
@@ -208,7 +170,7 @@ def _to_int(value: object, wire: str, where: str, findings: list[str]) -> int:
     return rounded
 
 
-def _to_str(value: object, spec: _Spec, wire: str, where: str, findings: list[str]) -> str:
+def _to_str(value: object, spec: FieldSpec, wire: str, where: str, findings: list[str]) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -222,8 +184,10 @@ def _to_str(value: object, spec: _Spec, wire: str, where: str, findings: list[st
         text = text.strip()
     if spec.max_length is not None and len(text) > spec.max_length:
         if wire in _IDENTIFIERS:
-            msg = f"longer than {spec.max_length} characters"
-            raise _Unusable(msg)
+            findings.append(
+                f"{where}: {len(text)} characters, longer than {spec.max_length}; kept as sent"
+            )
+            return text
         findings.append(f"{where}: {len(text)} characters truncated to {spec.max_length}")
         text = text[: spec.max_length]
     return text
@@ -242,7 +206,7 @@ def _to_enum(value: object, enum_type: type[WireEnum], where: str, findings: lis
 
 
 def _to_list(
-    value: object, spec: _Spec, wire: str, where: str, findings: list[str]
+    value: object, spec: FieldSpec, wire: str, where: str, findings: list[str]
 ) -> list[object]:
     if isinstance(value, dict):
         findings.append(f"{where}: a single object read as a list of one")
@@ -265,7 +229,7 @@ def _to_list(
     return items
 
 
-def _coerce(value: object, spec: _Spec, wire: str, where: str, findings: list[str]) -> object:
+def _coerce(value: object, spec: FieldSpec, wire: str, where: str, findings: list[str]) -> object:
     if spec.kind == "model":
         assert spec.model is not None
         return _to_object(value, spec.model, where, findings)
@@ -298,7 +262,7 @@ def _to_object(
     if not isinstance(value, dict):
         msg = f"expected an object, got {_json_type(value)}"
         raise _Unusable(msg)
-    fields = _fields(model_type)
+    fields = fields_of(model_type)
     result: dict[str, object] = {}
     for key, item in value.items():
         here = f"{where}.{key}" if where else str(key)
@@ -365,6 +329,8 @@ def parse_lenient(action: Action, payload: object) -> tuple[WireModel, list[str]
     Returns:
         The request model and the findings, one human-readable line per repair, e.g.
         ``meterValue[0].sampledValue[1].unit: 'C' read as 'Celsius'`` (empty when strict).
+        The model is valid strictly, except that an over-long idTag is kept as sent (in a
+        subclass of the request model, which allows it).
 
     Raises:
         ValueError: the action has no lenient reading.
@@ -381,6 +347,11 @@ def parse_lenient(action: Action, payload: object) -> tuple[WireModel, list[str]
         findings: list[str] = []
         try:
             repaired = _to_object(payload, model_type, "", findings)
-            return load(model_type, repaired), findings
+            try:
+                return load(model_type, repaired), findings
+            except ValidationError:
+                # After the repairs only an idTag kept as sent should still fail: its variant
+                # model lets it through (anything else fails there too).
+                return load(_LONG_ID_TAG.get(model_type, model_type), repaired), findings
         except (_Unusable, ValidationError):
             raise strict_error from None
