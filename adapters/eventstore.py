@@ -9,6 +9,8 @@ because the library's table names are fixed (EVENTSOURCING.md §1.2).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,7 +127,37 @@ def ensure_schema(database: Database) -> None:
     """Create the PostgreSQL schema if missing (the library expects it to exist)."""
     if not database.is_postgres or database.schema == "public":
         return
-    with psycopg.connect(
+    with _admin_connection(database) as connection:
+        connection.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(database.schema))
+        )
+
+
+# pg_advisory_lock's key for creating tables: any constant, the same in every csms process.
+_SCHEMA_LOCK = 0x63736D73  # "csms"
+
+
+@contextmanager
+def schema_lock(database: Database) -> Iterator[None]:
+    """Hold PostgreSQL's advisory lock for creating csms tables (nothing on SQLite).
+
+    `CREATE ... IF NOT EXISTS` is not safe against itself: a gateway and a projections process
+    started together on a fresh database failed with "tuple concurrently updated".
+    """
+    if not database.is_postgres:
+        yield
+        return
+    with _admin_connection(database) as connection:
+        connection.execute("SET lock_timeout = '60s'")  # a stuck peer fails us, not forever
+        connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
+
+
+def _admin_connection(database: Database) -> psycopg.Connection[Any]:
+    return psycopg.connect(
         host=database.host,
         port=database.port,
         user=database.user,
@@ -133,15 +165,13 @@ def ensure_schema(database: Database) -> None:
         dbname=database.dbname,
         autocommit=True,
         connect_timeout=5,
-    ) as connection:
-        connection.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(database.schema))
-        )
+    )
 
 
 def open_event_store(database: Database) -> Csms:
-    ensure_schema(database)
-    return Csms(env=environment(database))
+    with schema_lock(database):
+        ensure_schema(database)
+        return Csms(env=environment(database))
 
 
 def versions_after(app: Csms, position: int, limit: int = 10_000) -> list[tuple[int, UUID, int]]:
