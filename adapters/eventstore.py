@@ -123,41 +123,23 @@ def environment(database: Database, view: str | None = None) -> dict[str, str]:
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
 
 
-def ensure_schema(database: Database) -> None:
-    """Create the PostgreSQL schema if missing (the library expects it to exist)."""
-    if not database.is_postgres or database.schema == "public":
-        return
-    with _admin_connection(database) as connection:
-        connection.execute(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(database.schema))
-        )
-
-
 # pg_advisory_lock's key for creating tables: any constant, the same in every csms process.
 _SCHEMA_LOCK = 0x63736D73  # "csms"
 
 
 @contextmanager
-def schema_lock(database: Database) -> Iterator[None]:
-    """Hold PostgreSQL's advisory lock for creating csms tables (nothing on SQLite).
+def schema_ready(database: Database) -> Iterator[None]:
+    """The PostgreSQL schema exists (the library expects it to), and the block that creates
+    csms tables in it runs alone; nothing to do on SQLite.
 
     `CREATE ... IF NOT EXISTS` is not safe against itself: a gateway and a projections process
-    started together on a fresh database failed with "tuple concurrently updated".
+    started together on a fresh database failed with "tuple concurrently updated". So the
+    block holds an advisory lock that every csms process takes for the same work.
     """
     if not database.is_postgres:
         yield
         return
-    with _admin_connection(database) as connection:
-        connection.execute("SET lock_timeout = '60s'")  # a stuck peer fails us, not forever
-        connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
-        try:
-            yield
-        finally:
-            connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
-
-
-def _admin_connection(database: Database) -> psycopg.Connection[Any]:
-    return psycopg.connect(
+    with psycopg.connect(
         host=database.host,
         port=database.port,
         user=database.user,
@@ -165,12 +147,23 @@ def _admin_connection(database: Database) -> psycopg.Connection[Any]:
         dbname=database.dbname,
         autocommit=True,
         connect_timeout=5,
-    )
+    ) as connection:
+        connection.execute("SET lock_timeout = '60s'")  # a stuck peer fails us, not forever
+        connection.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
+        try:
+            if database.schema != "public":
+                connection.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                        sql.Identifier(database.schema)
+                    )
+                )
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
 
 
 def open_event_store(database: Database) -> Csms:
-    with schema_lock(database):
-        ensure_schema(database)
+    with schema_ready(database):
         return Csms(env=environment(database))
 
 

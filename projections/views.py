@@ -16,7 +16,7 @@ from typing import Any, Self
 from eventsourcing.persistence import InfrastructureFactory
 from eventsourcing.utils import Environment
 
-from adapters.eventstore import Database, ensure_schema, environment, schema_lock
+from adapters.eventstore import Database, environment, schema_ready
 from projections.charge_points import (
     ChargePointsView,
     PostgresChargePointsView,
@@ -61,8 +61,7 @@ def open_views(database: Database, env: Mapping[str, str] | None = None) -> View
         database: where the event store is; the views live with it.
         env: extra eventsourcing settings, e.g. `{"CHARGE_POINTS_POSTGRES_POOL_SIZE": "2"}`.
     """
-    with schema_lock(database):
-        ensure_schema(database)
+    with schema_ready(database):
         return _open_views(database, env)
 
 
