@@ -29,6 +29,7 @@ import orjson
 from benchlib import targets
 from benchlib.chargepoint import id_tag_for
 from benchlib.diskprobe import same_device
+from benchlib.pgpin import PostgresPin
 from benchlib.phases import LoadClient, idle_phase, load_phase
 from benchlib.report import render
 from benchlib.rounds import Pool, median, pool_rounds, summarize
@@ -109,6 +110,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action=argparse.BooleanOptionalAction,
         default=(os.cpu_count() or 1) >= 2,
         help="pin the server to CPU0 and the load generator to CPU1",
+    )
+    ap.add_argument(
+        "--pin-postgres",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --pin, also move a local PostgreSQL to CPU1 for the run (then back), so"
+        " that the server has CPU0 to itself (benchlib/pgpin.py says why)",
     )
     ap.add_argument(
         "--id-tags",
@@ -353,6 +361,22 @@ class Interrupt:
         raise KeyboardInterrupt
 
 
+def pin_postgres(args: argparse.Namespace, report: dict) -> PostgresPin | None:
+    """Move a local PostgreSQL to the load generator's CPU; the report says what happened."""
+    if not (args.pin and args.pin_postgres) or args.target == "reference":
+        report["postgres_pin"] = "not pinned"
+        return None
+    found, why = PostgresPin.find(args.database_url_base)
+    if found is None:
+        report["postgres_pin"] = f"not pinned ({why})"
+        return None
+    if why := found.pin({1}):
+        report["postgres_pin"] = f"not pinned ({why})"
+        return None
+    report["postgres_pin"] = f"CPU1 for the run (postmaster {found.postmaster}, then back)"
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     t0 = time.monotonic()
@@ -382,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {k: v for k, v in vars(args).items() if k != "json"},
         "targets": {},
     }
+    pg_pin = pin_postgres(args, report)
     report["canary_start_ms"] = canary(0 if args.pin else None)
     code = 0
     try:
@@ -393,6 +418,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         LoadClient.kill_all()
         targets.ServerProcess.stop_all()
+        if pg_pin is not None:
+            pg_pin.restore()
     report["canary_end_ms"] = canary(0 if args.pin else None)
     report["summary"] = summarize(report)
     report["elapsed_s"] = round(time.monotonic() - t0, 1)

@@ -34,6 +34,12 @@ def row(label: str, cells: list[str]) -> str:
     return f"  {label:<{W0}}" + "".join(f"{c:>{W}}" for c in cells)
 
 
+def _pinning(pin: bool, postgres: str) -> str:
+    if not pin:
+        return "none"
+    return f"server CPU0, load generator CPU1, PostgreSQL: {postgres}"
+
+
 def render(rep: dict) -> str:
     m = rep["machine"]
     s = rep["settings"]
@@ -44,8 +50,7 @@ def render(rep: dict) -> str:
         f"machine   {m['nproc']} CPUs ({m['cpu_model']}), {m['mem_gib']} GiB, "
         f"Python {m['python']}, websockets {m['websockets']}, kernel {m['kernel']}, "
         f"nofile {m['nofile'][0]}",
-        "pinning   "
-        + ("server CPU0, load generator CPU1 (PostgreSQL not pinned)" if s["pin"] else "none"),
+        "pinning   " + _pinning(s["pin"], rep.get("postgres_pin", "not pinned")),
         f"canary    start {rep['canary_start_ms']} ms, end {rep['canary_end_ms']} ms "
         "(fixed pure-Python loop on the server's CPU, best of 5; PERF.md: ~10.5 quiet, 17-20 noisy"
         " host)",
