@@ -32,7 +32,7 @@ from benchlib.diskprobe import same_device
 from benchlib.pgpin import PostgresPin
 from benchlib.phases import LoadClient, idle_phase, load_phase
 from benchlib.report import render
-from benchlib.rounds import Pool, median, pool_rounds, summarize
+from benchlib.rounds import Pool, median, pool_rounds, pool_windows, summarize
 from benchlib.sysinfo import canary, machine, raise_nofile, tree_rss_kb
 
 
@@ -90,7 +90,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--open-loop-seconds",
         type=non_negative(int),
         default=10,
-        help="open-loop phase length, 0 skips it",
+        help="open-loop window length, 0 skips the open loop",
+    )
+    ap.add_argument(
+        "--open-loop-windows",
+        type=positive_int,
+        default=3,
+        help="open-loop windows per target, interleaved A, B, A, B, ... (p99 over all of"
+        " them, and each window's)",
     )
     ap.add_argument(
         "--open-loop-rate",
@@ -158,6 +165,9 @@ class Target:
         self.pg = None
         self.rounds: list[dict] = []
         self.pool = Pool()
+        self.open_windows: list[dict] = []
+        self.open_pool = Pool()
+        self.open_clean_us: list[int] = []
 
     @property
     def ok(self) -> bool:
@@ -255,32 +265,53 @@ class Target:
         except Exception as exc:
             self._failed("idle phase", exc)
 
-    def tail(self, open_rate: float | None) -> None:
-        """The open-loop phase, once, after the rounds (its rate comes from them)."""
+    def open_window(self, i: int, open_rate: float | None) -> None:
+        """One open-loop window, after the rounds (its rate comes from them)."""
         if not self.ok:
             return
-        args, kind, phases = self.args, self.kind, self.res["phases"]
-        pid = self.server.pid
+        args, kind = self.args, self.kind
+        own = self.median_rate()
+        rate = open_rate if open_rate else (own / 2 if own else 0)
+        if not args.open_loop_seconds or rate < 1:
+            return
+        progress(
+            f"{kind}: open loop window {i}/{args.open_loop_windows}, {rate:.0f} msgs/s,"
+            f" {args.open_loop_seconds} s"
+        )
         try:
-            own = self.median_rate()
-            rate = open_rate if open_rate else (own / 2 if own else 0)
-            if args.open_loop_seconds and rate >= 1:
-                progress(f"{kind}: open loop, {rate:.0f} msgs/s, {args.open_loop_seconds} s")
-                extra = {
-                    "duration": args.open_loop_seconds,
-                    "rate": rate,
-                    "max_messages": 10**9,
-                    "by_second_raw": True,
-                }
-                phases["open"] = load_phase(
-                    self.pctx, pid, "open", extra, self.pg, disk_dir=self.ctx["log_dir"]
-                )
-                phases["open"]["rate_basis"] = "A" if open_rate or kind == "csms" else "B"
-                check_alive(self.server)
-            self.res["rss_end_kb"] = tree_rss_kb(pid)
+            extra = {
+                "duration": args.open_loop_seconds,
+                "rate": rate,
+                "max_messages": 10**9,
+                "by_second_raw": True,
+                "raw_latency": True,
+            }
+            window = load_phase(
+                self.pctx, self.server.pid, "open", extra, self.pg, disk_dir=self.ctx["log_dir"]
+            )
+            window["rate_basis"] = "A" if open_rate or kind == "csms" else "B"
+            self.open_pool.take(window)
+            self.open_clean_us += window.pop("clean_latency_raw_us", None) or []
+            self.open_windows.append(window)
+            check_alive(self.server)
+        except Exception as exc:
+            self._failed(f"open loop window {i}", exc)
+
+    def pool_open(self) -> None:
+        if self.open_windows:
+            self.res["phases"]["open"] = pool_windows(
+                self.open_windows, self.open_pool, self.open_clean_us
+            )
+
+    def finish(self) -> None:
+        """RSS and the canary once the load is over."""
+        if not self.ok:
+            return
+        try:
+            self.res["rss_end_kb"] = tree_rss_kb(self.server.pid)
             self.res["canary_after_ms"] = canary(self.cpu)
         except Exception as exc:
-            self._failed("open loop", exc)
+            self._failed("finish", exc)
 
     def close(self) -> None:
         """Stop the server, count A's events, drop A's database; never raises."""
@@ -329,12 +360,17 @@ def run_bench(args: argparse.Namespace, ctx: dict, report: dict) -> None:
         a = next((t for t in tlist if t.kind == "csms"), None)
         a_rate = a.median_rate() if a else None
         open_rate = args.open_loop_rate or (a_rate / 2 if a_rate else None)
+        # Interleaved like the rounds, so that a slow minute of the host hits both targets.
+        for i in range(1, args.open_loop_windows + 1):
+            for t in tlist:
+                t.open_window(i, open_rate)
         for t in tlist:
-            t.tail(open_rate)
+            t.finish()
     finally:
         LoadClient.kill_all()
         for t in tlist:
             t.pool_closed()
+            t.pool_open()
             t.close()
 
 

@@ -86,6 +86,56 @@ class Pool:
         }
 
 
+OPEN_MEDIAN_KEYS = (
+    "msgs_per_s",
+    "server_cpu_us_per_msg",
+    "pg_cpu_us_per_msg",
+    "server_cpu_pct",
+    "client_cpu_pct",
+)
+OPEN_SUM_KEYS = (
+    "window_results",
+    "callerror_total",
+    "unanswered",
+    "disk_stalls",
+    "disk_syncs",
+    "clean_seconds",
+)
+OPEN_LIST_KEYS = ("p99_by_second_ms", "disk_max_by_second_ms", "disk_sync_ms", "disk_error")
+
+
+def pool_windows(windows: list[dict], pool: Pool, clean_us: list[int]) -> dict:
+    """One open-loop dict over all windows of a target, shaped like a single window's.
+
+    Latency percentiles come from every window's samples together (the goal's p99); the p99
+    of each window and their median are kept beside them, since one stall of the host can
+    own a window's tail. Rates and costs are medians, counts are summed, and what is per
+    second or per window stays per window (`<key>_windows`).
+    """
+    out: dict = {"windows": len(windows)}
+    if not windows:
+        return out
+    out["target_rate"] = windows[0]["target_rate"]
+    out["rate_basis"] = windows[0].get("rate_basis")
+    for k in OPEN_MEDIAN_KEYS:
+        vals = [w.get(k) for w in windows]
+        if any(v is not None for v in vals):
+            out[k] = round(median(vals), 1)
+    for k in OPEN_SUM_KEYS:
+        if any(k in w for w in windows):
+            out[k] = sum(w.get(k, 0) for w in windows)
+    for k in OPEN_LIST_KEYS:
+        if any(k in w for w in windows):
+            out[f"{k}_windows"] = [w.get(k) for w in windows]
+    p99s = [(w.get("latency_all_ms") or {}).get("p99") for w in windows]
+    out["p99_windows_ms"] = p99s
+    out["p99_window_median_ms"] = median(p99s)
+    out |= pool.percentiles()
+    if clean_us:
+        out["clean_latency_ms"] = percentiles(clean_us, to_ms=0.001)
+    return out
+
+
 def pool_rounds(rounds: list[dict], pool: Pool) -> dict:
     """One closed-loop dict shaped like a single phase's, over all rounds of a target.
 
