@@ -73,7 +73,9 @@ async def _start_projections(stack: AsyncExitStack, settings: Settings) -> Proje
 
     # Under load, a batch at most every 250 ms: a view transaction costs about as much as the
     # rows in it, and each batch competes with the gateway for the GIL. Read models may lag
-    # that much; a mutation waiting for its own events cuts the wait short.
+    # that much; a mutation waiting for its own events cuts the wait short. The views take
+    # turns within those 250 ms (runners_for): all three at once put 30-90 ms lags into the
+    # event loop, and the open-loop p99 was 33-116 ms taking turns against 43-232 ms at once.
     context = run_projections(
         parse_database_url(settings.database_url),
         batch_size=5000,

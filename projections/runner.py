@@ -44,6 +44,9 @@ class ProjectionRunner:
         poll_interval: seconds between polls when idle; `notify()` cuts it short.
         min_interval: seconds between the starts of two partial batches: under a steady
             trickle of events this gathers them into fewer, larger view transactions.
+        phase: where in each `min_interval` this runner's partial batches start (0 to 1):
+            the runners of one process take turns instead of all competing for the GIL with
+            the gateway at the same moment.
         min_backoff, max_backoff: seconds to wait after the first, and after many,
             failures in a row.
     """
@@ -56,6 +59,7 @@ class ProjectionRunner:
         batch_size: int = 500,
         poll_interval: float = 0.02,
         min_interval: float = 0.0,
+        phase: float = 0.0,
         min_backoff: float = 0.1,
         max_backoff: float = 5.0,
     ) -> None:
@@ -64,6 +68,7 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.min_interval = min_interval
+        self.phase = phase
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
         self.events_processed = 0
@@ -236,11 +241,21 @@ class ProjectionRunner:
             elif processed < self.batch_size:
                 if self.min_interval > 0:
                     # Gather more, unless someone waits for the view (read-your-writes).
-                    self._hurry.wait(max(0.0, started + self.min_interval - time.monotonic()))
+                    self._hurry.wait(self._until_turn(started))
                     self._hurry.clear()
                 elif self._last_was_offered:
                     # The writer will offer what comes next: no need to look in the log.
                     self._wakeup.wait(self.poll_interval)
+
+    def _until_turn(self, started: float) -> float:
+        """Seconds until this runner's next slot: slots lie `min_interval` apart at `phase`,
+        and the next one is the first at least half an interval after `started` (a batch
+        starts a little after its slot, which must not push the next one a whole turn)."""
+        interval = self.min_interval
+        offset = self.phase * interval
+        earliest = started + interval / 2
+        slot = offset + interval * -((offset - earliest) // interval)  # first slot >= earliest
+        return max(0.0, slot - time.monotonic())
 
     def __enter__(self) -> Self:
         self.start()
@@ -301,9 +316,14 @@ def runners_for(
     )
     return tuple(
         ProjectionRunner(
-            app, p, batch_size=batch_size, poll_interval=poll_interval, min_interval=min_interval
+            app,
+            p,
+            batch_size=batch_size,
+            poll_interval=poll_interval,
+            min_interval=min_interval,
+            phase=n / len(projections),
         )
-        for p in projections
+        for n, p in enumerate(projections)
     )
 
 
