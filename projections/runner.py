@@ -11,6 +11,7 @@ one twice. `run_projections(database)` runs one runner per view.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import deque
@@ -254,7 +255,7 @@ class ProjectionRunner:
         interval = self.min_interval
         offset = self.phase * interval
         earliest = started + interval / 2
-        slot = offset + interval * -((offset - earliest) // interval)  # first slot >= earliest
+        slot = offset + interval * math.ceil((earliest - offset) / interval)
         return max(0.0, slot - time.monotonic())
 
     def __enter__(self) -> Self:

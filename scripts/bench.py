@@ -167,7 +167,6 @@ class Target:
         self.pool = Pool()
         self.open_windows: list[dict] = []
         self.open_pool = Pool()
-        self.open_clean_us: list[int] = []
 
     @property
     def ok(self) -> bool:
@@ -291,7 +290,6 @@ class Target:
             )
             window["rate_basis"] = "A" if open_rate or kind == "csms" else "B"
             self.open_pool.take(window)
-            self.open_clean_us += window.pop("clean_latency_raw_us", None) or []
             self.open_windows.append(window)
             check_alive(self.server)
         except Exception as exc:
@@ -299,9 +297,7 @@ class Target:
 
     def pool_open(self) -> None:
         if self.open_windows:
-            self.res["phases"]["open"] = pool_windows(
-                self.open_windows, self.open_pool, self.open_clean_us
-            )
+            self.res["phases"]["open"] = pool_windows(self.open_windows, self.open_pool)
 
     def finish(self) -> None:
         """RSS and the canary once the load is over."""

@@ -68,22 +68,44 @@ class Pool:
     def __init__(self) -> None:
         self.lat: dict[str, list[int]] = {}
         self.setup_lat: dict[str, list[int]] = {}
+        self.clean: list[int] = []  # open loop: the seconds the disk kept up
 
     def take(self, phase: dict) -> None:
         """Move the raw latencies out of a round's result (they stay out of the JSON)."""
         for key, into in (("latency_raw_us", self.lat), ("setup_latency_raw_us", self.setup_lat)):
             for action, values in (phase.pop(key, None) or {}).items():
                 into.setdefault(action, []).extend(values)
+        self.clean += phase.pop("clean_latency_raw_us", None) or []
 
     def percentiles(self) -> dict:
         def pc(v: list[int]) -> dict:
             return percentiles(v, to_ms=0.001)
 
-        return {
+        out = {
             "latency_ms": {a: pc(v) for a, v in self.lat.items() if v},
             "latency_all_ms": pc([x for v in self.lat.values() for x in v]),
             "setup_latency_ms": {a: pc(v) for a, v in self.setup_lat.items() if v},
         }
+        if self.clean:
+            out["clean_latency_ms"] = pc(self.clean)
+        return out
+
+
+def _medians_and_sums(
+    phases: list[dict], median_keys: tuple[str, ...], sum_keys: tuple[str, ...], per: str
+) -> dict:
+    """Medians over the phases (each phase's value kept as `<key>_<per>`) and sums."""
+    out: dict = {}
+    for k in median_keys:
+        vals = [p.get(k) for p in phases]
+        if any(v is not None for v in vals):
+            out[k] = round(median(vals), 1)
+            out[f"{k}_{per}"] = vals
+    for k in sum_keys:
+        if any(k in p for p in phases):
+            total = sum(p.get(k, 0) for p in phases)
+            out[k] = round(total, 3) if isinstance(total, float) else total
+    return out
 
 
 OPEN_MEDIAN_KEYS = (
@@ -104,7 +126,7 @@ OPEN_SUM_KEYS = (
 OPEN_LIST_KEYS = ("p99_by_second_ms", "disk_max_by_second_ms", "disk_sync_ms", "disk_error")
 
 
-def pool_windows(windows: list[dict], pool: Pool, clean_us: list[int]) -> dict:
+def pool_windows(windows: list[dict], pool: Pool) -> dict:
     """One open-loop dict over all windows of a target, shaped like a single window's.
 
     Latency percentiles come from every window's samples together (the goal's p99); the p99
@@ -117,13 +139,7 @@ def pool_windows(windows: list[dict], pool: Pool, clean_us: list[int]) -> dict:
         return out
     out["target_rate"] = windows[0]["target_rate"]
     out["rate_basis"] = windows[0].get("rate_basis")
-    for k in OPEN_MEDIAN_KEYS:
-        vals = [w.get(k) for w in windows]
-        if any(v is not None for v in vals):
-            out[k] = round(median(vals), 1)
-    for k in OPEN_SUM_KEYS:
-        if any(k in w for w in windows):
-            out[k] = sum(w.get(k, 0) for w in windows)
+    out |= _medians_and_sums(windows, OPEN_MEDIAN_KEYS, OPEN_SUM_KEYS, "windows")
     for k in OPEN_LIST_KEYS:
         if any(k in w for w in windows):
             out[f"{k}_windows"] = [w.get(k) for w in windows]
@@ -131,8 +147,6 @@ def pool_windows(windows: list[dict], pool: Pool, clean_us: list[int]) -> dict:
     out["p99_windows_ms"] = p99s
     out["p99_window_median_ms"] = median(p99s)
     out |= pool.percentiles()
-    if clean_us:
-        out["clean_latency_ms"] = percentiles(clean_us, to_ms=0.001)
     return out
 
 
@@ -147,15 +161,7 @@ def pool_rounds(rounds: list[dict], pool: Pool) -> dict:
         return out
     out["charge_points"] = min(r["charge_points"] for r in rounds)
     out["requested"] = rounds[0]["requested"]
-    for k in MEDIAN_KEYS:
-        vals = [r.get(k) for r in rounds]
-        if any(v is not None for v in vals):
-            out[k] = round(median(vals), 1)
-            out[f"{k}_rounds"] = vals
-    for k in SUM_KEYS:
-        if any(k in r for r in rounds):
-            total = sum(r.get(k, 0) for r in rounds)
-            out[k] = round(total, 3) if isinstance(total, float) else total
+    out |= _medians_and_sums(rounds, MEDIAN_KEYS, SUM_KEYS, "rounds")
     for k in COUNT_KEYS:
         merged: dict[str, int] = {}
         for r in rounds:

@@ -50,7 +50,7 @@ def test_pins_the_cluster_and_backends_forked_meanwhile_then_puts_all_back() -> 
         assert os.sched_getaffinity(backend_of(before)) == found.original
 
 
-def test_a_server_elsewhere_is_left_alone() -> None:
+def test_a_server_it_cannot_reach_is_left_alone() -> None:
     found, why = PostgresPin.find("postgresql://postgres@127.0.0.1:1")
     assert found is None
     assert "cannot ask PostgreSQL" in why
