@@ -3,16 +3,25 @@
 The library's insert is a pipelined transaction of four statements (lock timeout, table lock,
 NOTIFY, insert of composite-type values) plus a commit. Each step hands the GIL back and forth
 with the event loop, and under load that, not PostgreSQL, made a 500-event save take 150 ms
-instead of 30. Here one plpgsql function takes the same EXCLUSIVE table lock (so insert order
-stays commit order for readers of the log, EVENTSOURCING.md §1.3), sends the same NOTIFY and
+instead of 30. Here one plpgsql function serialises the appends, sends the same NOTIFY and
 inserts rows read from one JSON parameter, so that the client does almost no per-row work.
 Event states must be JSON text (what `domain.event_codec.TypedMapper` writes).
+
+Appends are serialised by an advisory transaction lock, not the library's `LOCK TABLE ... IN
+EXCLUSIVE MODE`. Either keeps insert order equal to commit order for readers of the log
+(EVENTSOURCING.md §1.3), but the table lock also conflicts with the SHARE UPDATE EXCLUSIVE lock
+that VACUUM and ANALYZE hold (EVENTSOURCING.md §5.2): every auto-ANALYZE of the events table,
+which the library sets to run after 1 % of new rows, held every charge point's answer for as
+long as it ran, a manual VACUUM for its whole length, and an anti-wraparound vacuum (never
+cancelled) would stop all writes for minutes. The library's own insert path takes the same
+advisory lock, so every writer of the table still queues behind one lock.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import zlib
 from base64 import b64encode
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -36,12 +45,30 @@ from eventsourcing.utils import retry
 from psycopg import Connection
 from psycopg.sql import SQL, Identifier, Literal
 
+# pg_advisory_xact_lock(class, key) for appends: "csms" as the class (the two-int keys never
+# meet the one-bigint key that `adapters.eventstore.schema_ready` takes), the table as the key.
+APPEND_LOCK_CLASS = 0x63736D73
+
+
+def append_lock_key(schema: str, table: str) -> int:
+    """A stable int4 for one events table: each schema's log has its own queue."""
+    digest = zlib.crc32(f"{schema}.{table}".encode())
+    return digest - 2**32 if digest >= 2**31 else digest
+
 
 class ArrayPostgresApplicationRecorder(PostgresApplicationRecorder):
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self.append_lock_key = append_lock_key(self.datastore.schema, self.events_table_name)
+        # The library's insert (process recorders) queues behind the same lock as ours.
+        self.lock_table_statements = [
+            self.lock_table_statements[0],  # SET LOCAL lock_timeout
+            SQL("SELECT pg_advisory_xact_lock({}, {})").format(
+                Literal(APPEND_LOCK_CLASS), Literal(self.append_lock_key)
+            ),
+        ]
         function = Identifier(self.datastore.schema, f"{self.events_table_name}_append")
         self.sql_create_statements.append(
             SQL(
@@ -50,7 +77,7 @@ class ArrayPostgresApplicationRecorder(PostgresApplicationRecorder):
                 " DECLARE last bigint;"
                 " BEGIN"
                 "  PERFORM set_config('lock_timeout', {lock_timeout}, true);"
-                "  LOCK TABLE {table} IN EXCLUSIVE MODE;"
+                "  PERFORM pg_advisory_xact_lock({lock_class}, {lock_key});"
                 "  PERFORM pg_notify({channel}, '');"
                 "  WITH appended AS ("
                 "   INSERT INTO {table} (originator_id, originator_version, topic, state)"
@@ -66,6 +93,8 @@ class ArrayPostgresApplicationRecorder(PostgresApplicationRecorder):
                 function=function,
                 id_type=Identifier(self.datastore.originator_id_type),
                 lock_timeout=Literal(f"{self.datastore.lock_timeout}s"),
+                lock_class=Literal(APPEND_LOCK_CLASS),
+                lock_key=Literal(self.append_lock_key),
                 table=Identifier(self.datastore.schema, self.events_table_name),
                 channel=Literal(self.channel_name),
             )
