@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
+from benchlib.cells import fmt, pct3, row
 from benchlib.chargepoint import ACTIONS
-from benchlib.diskprobe import STALL_MS
+from benchlib.report_open import open_lines
 
 NAMES = {"csms": "csms (A)", "reference": "reference (B)"}
-W0, W = 30, 24
-
-
-def fmt(v, unit: str = "", nd: int = 1) -> str:
-    if v is None:
-        return "-"
-    if isinstance(v, float):
-        return f"{v:,.{nd}f}{unit}"
-    return f"{v:,}{unit}"
-
-
-def pct3(p: dict | None) -> str:
-    if not p or not p.get("n"):
-        return "-"
-    return f"{p['p50']:.2f} / {p['p95']:.2f} / {p['p99']:.2f}"
-
-
-def clean_share(o: dict) -> str:
-    """Seconds of the open loop with no disk sync over STALL_MS in them or the one before."""
-    if "clean_seconds" not in o:
-        return "-"
-    seconds = sum(len(w or ()) for w in o.get("p99_by_second_ms_windows") or ())
-    return f"{o['clean_seconds']} of {seconds}"
-
-
-def row(label: str, cells: list[str]) -> str:
-    return f"  {label:<{W0}}" + "".join(f"{c:>{W}}" for c in cells)
 
 
 def _pinning(pin: bool, postgres: str) -> str:
@@ -84,7 +58,6 @@ def render(rep: dict) -> str:
     live = [k for k in keys if tg[k].get("phases")]
     if not live:
         return "\n".join(out)
-    ph = {k: tg[k]["phases"] for k in live}
     hdr = row("", [NAMES[k] for k in live])
     out += ["", hdr]
     out.append(row("server startup s", [fmt(tg[k].get("startup_s")) for k in live]))
@@ -109,6 +82,28 @@ def render(rep: dict) -> str:
             row("idTags registered Accepted", [reg(tg[k]) if k == "csms" else "-" for k in live])
         )
     out += rounds_lines(rep)
+    out += closed_lines(rep, live)
+    out += idle_lines(rep, live)
+    out += open_lines(rep, live)
+    if "csms" in live:
+        out += ["", *events_lines(tg["csms"])]
+        if s.get("keep_db") and tg["csms"].get("database"):
+            out.append(f"  database kept: {tg['csms']['database']}")
+    out += summary_lines(rep)
+    problems = problem_lines(tg, live)
+    out += ["", "problems seen:" if problems else "problems seen: none", *problems]
+    if rep.get("log_dir"):
+        out.append(f"logs kept in {rep['log_dir']}")
+    if rep.get("elapsed_s") is not None:
+        out.append(f"elapsed {rep['elapsed_s']:.0f} s")
+    return "\n".join(out)
+
+
+def closed_lines(rep: dict, live: list[str]) -> list[str]:
+    """The closed-loop table: rates, costs, counts and latency per action."""
+    s = rep["settings"]
+    ph = {k: rep["targets"][k]["phases"] for k in live}
+    out: list[str] = []
     closed = {k: ph[k].get("closed") for k in live}
     if any(closed.values()):
         c0 = next(v for v in closed.values() if v)
@@ -174,6 +169,14 @@ def render(rep: dict) -> str:
             else:
                 cl(f"  {a}", lambda c, a=a: pct3(c["latency_ms"].get(a)))
         cl("  all (window)", lambda c: pct3(c["latency_all_ms"]))
+    return out
+
+
+def idle_lines(rep: dict, live: list[str]) -> list[str]:
+    """The idle phase: memory per connection."""
+    s = rep["settings"]
+    ph = {k: rep["targets"][k]["phases"] for k in live}
+    out: list[str] = []
     idle = {k: ph[k].get("idle") for k in live}
     if any(idle.values()):
         out += ["", f"idle: {s['idle_connections']} CPs, BootNotification + Heartbeat, then silent"]
@@ -189,80 +192,7 @@ def render(rep: dict) -> str:
         il("RSS per idle connection KB", lambda i: fmt(i["rss_per_conn_kb"]))
         il("server CPU while holding", lambda i: fmt(i["hold_cpu_pct"], "%"))
         il("CALLERRORs", lambda i: fmt(i["callerror_total"]))
-    opn = {k: ph[k].get("open") for k in live}
-    if any(opn.values()):
-        o0 = next(v for v in opn.values() if v)
-        out += [
-            "",
-            f"open loop: {o0['target_rate']:.0f} msgs/s scheduled, {o0['windows']} window(s) of"
-            f" {s['open_loop_seconds']} s per target interleaved, over {s['charge_points']} CPs ("
-            + (
-                "fixed by --open-loop-rate)"
-                if s.get("open_loop_rate")
-                else f"half of {o0.get('rate_basis', '?')}'s median closed-loop rate)"
-            ),
-        ]
-
-        def ol(label: str, f) -> None:
-            out.append(row(label, [f(opn[k]) if opn[k] else "-" for k in live]))
-
-        def each(values, nd: int = 0) -> str:
-            return " / ".join("-" if v is None else f"{v:.{nd}f}" for v in values or ())
-
-        ol("achieved msgs/s (median)", lambda o: fmt(o["msgs_per_s"], nd=0))
-        ol("latency ms p50 / p95 / p99", lambda o: pct3(o["latency_all_ms"]))
-        ol("latency ms max", lambda o: fmt(o["latency_all_ms"].get("max"), nd=1))
-        ol("p99 ms of each window", lambda o: each(o.get("p99_windows_ms")))
-        ol("  median of the windows' p99", lambda o: fmt(o.get("p99_window_median_ms"), nd=1))
-        for a in ACTIONS[2:]:
-            ol(f"  {a}", lambda o, a=a: pct3(o["latency_ms"].get(a)))
-        ol("server CPU us/msg", lambda o: fmt(o.get("server_cpu_us_per_msg")))
-        ol("server CPU % of one core", lambda o: fmt(o["server_cpu_pct"], "%"))
-        ol("CALLERRORs", lambda o: fmt(o["callerror_total"]))
-        ol("unanswered after drain", lambda o: fmt(o["unanswered"]))
-        ol(
-            "disk fdatasync ms p99 by window",
-            lambda o: each([(d or {}).get("p99") for d in o.get("disk_sync_ms_windows") or ()], 1),
-        )
-        ol(
-            f"disk syncs over {STALL_MS:.0f} ms",
-            lambda o: f"{o['disk_stalls']} of {o['disk_syncs']}" if "disk_syncs" in o else "-",
-        )
-        ol("seconds the disk kept up", clean_share)
-        ol("  latency ms p50 / p95 / p99", lambda o: pct3(o.get("clean_latency_ms")))
-        for k in live:
-            o = opn[k] or {}
-            windows = zip(
-                o.get("p99_by_second_ms_windows") or (),
-                o.get("disk_max_by_second_ms_windows") or [None] * o.get("windows", 0),
-                o.get("disk_error_windows") or [None] * o.get("windows", 0),
-                strict=False,
-            )
-            for n, (seconds, disk, error) in enumerate(windows, 1):
-                if seconds:
-                    out.append(
-                        f"  p99 ms, second by second ({k}, window {n}): "
-                        + " ".join(f"{x:.0f}" for x in seconds)
-                    )
-                if error:
-                    out.append(f"  disk probe during {k}, window {n}: {error}")
-                if disk:
-                    out.append(
-                        f"  disk sync max ms, second by second (during {k}, window {n}): "
-                        + " ".join(f"{x:.0f}" for x in disk)
-                    )
-    if "csms" in live:
-        out += ["", *events_lines(tg["csms"])]
-        if s.get("keep_db") and tg["csms"].get("database"):
-            out.append(f"  database kept: {tg['csms']['database']}")
-    out += summary_lines(rep)
-    problems = problem_lines(tg, live)
-    out += ["", "problems seen:" if problems else "problems seen: none", *problems]
-    if rep.get("log_dir"):
-        out.append(f"logs kept in {rep['log_dir']}")
-    if rep.get("elapsed_s") is not None:
-        out.append(f"elapsed {rep['elapsed_s']:.0f} s")
-    return "\n".join(out)
+    return out
 
 
 def ratio(v: float | None, nd: int = 3) -> str:
