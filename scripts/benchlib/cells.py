@@ -21,3 +21,8 @@ def pct3(p: dict | None) -> str:
 
 def row(label: str, cells: list[str]) -> str:
     return f"  {label:<{W0}}" + "".join(f"{c:>{W}}" for c in cells)
+
+
+def phase_by_target(rep: dict, live: list[str], phase: str) -> dict[str, dict | None]:
+    """One phase's figures for each target that ran (None where it did not reach it)."""
+    return {k: rep["targets"][k]["phases"].get(phase) for k in live}

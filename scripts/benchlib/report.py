@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchlib.cells import fmt, pct3, row
+from benchlib.cells import fmt, pct3, phase_by_target, row
 from benchlib.chargepoint import ACTIONS
 from benchlib.report_open import open_lines
 
@@ -102,9 +102,8 @@ def render(rep: dict) -> str:
 def closed_lines(rep: dict, live: list[str]) -> list[str]:
     """The closed-loop table: rates, costs, counts and latency per action."""
     s = rep["settings"]
-    ph = {k: rep["targets"][k]["phases"] for k in live}
     out: list[str] = []
-    closed = {k: ph[k].get("closed") for k in live}
+    closed = phase_by_target(rep, live, "closed")
     if any(closed.values()):
         c0 = next(v for v in closed.values() if v)
         n = max(c.get("rounds", 1) for c in closed.values() if c)
@@ -175,9 +174,8 @@ def closed_lines(rep: dict, live: list[str]) -> list[str]:
 def idle_lines(rep: dict, live: list[str]) -> list[str]:
     """The idle phase: memory per connection."""
     s = rep["settings"]
-    ph = {k: rep["targets"][k]["phases"] for k in live}
     out: list[str] = []
-    idle = {k: ph[k].get("idle") for k in live}
+    idle = phase_by_target(rep, live, "idle")
     if any(idle.values()):
         out += ["", f"idle: {s['idle_connections']} CPs, BootNotification + Heartbeat, then silent"]
 

@@ -3,7 +3,7 @@ what the disk probe saw."""
 
 from __future__ import annotations
 
-from benchlib.cells import fmt, pct3, row
+from benchlib.cells import fmt, pct3, phase_by_target, row
 from benchlib.chargepoint import ACTIONS
 from benchlib.diskprobe import STALL_MS
 
@@ -19,9 +19,8 @@ def clean_share(o: dict) -> str:
 def open_lines(rep: dict, live: list[str]) -> list[str]:
     """The open loop: latency at a fixed rate, each window, each second, and the disk."""
     s = rep["settings"]
-    ph = {k: rep["targets"][k]["phases"] for k in live}
     out: list[str] = []
-    opn = {k: ph[k].get("open") for k in live}
+    opn = phase_by_target(rep, live, "open")
     if any(opn.values()):
         o0 = next(v for v in opn.values() if v)
         out += [
