@@ -64,7 +64,7 @@ class ArrayPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.append_lock_key = append_lock_key(self.datastore.schema, self.events_table_name)
         # The library's insert (process recorders) queues behind the same lock as ours.
         self.lock_table_statements = [
-            self.lock_table_statements[0],  # SET LOCAL lock_timeout
+            SQL("SET LOCAL lock_timeout = {}").format(Literal(f"{self.datastore.lock_timeout}s")),
             SQL("SELECT pg_advisory_xact_lock({}, {})").format(
                 Literal(APPEND_LOCK_CLASS), Literal(self.append_lock_key)
             ),

@@ -36,13 +36,6 @@ def other_session(url: str) -> Iterator[tuple[psycopg.Connection, str]]:
         connection.rollback()
 
 
-@contextmanager
-def a_thread() -> Iterator[concurrent.futures.ThreadPoolExecutor]:
-    """Entered before `other_session`, so that its locks are gone before this waits."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        yield pool
-
-
 def hold_append_lock(connection: psycopg.Connection, schema: str) -> None:
     key = append_lock_key(schema, "csms_events")
     connection.execute("SELECT pg_advisory_xact_lock(%s, %s)", (APPEND_LOCK_CLASS, key))
@@ -59,7 +52,8 @@ def set_tag(runtime: Runtime, tag: str) -> Callable[[], object]:
 def test_an_append_does_not_wait_for_vacuum_or_analyze(postgres_url: str) -> None:
     with (
         Runtime(postgres_url) as runtime,
-        a_thread() as thread,
+        # Before `other_session`: its locks are gone by the time the pool waits for the thread.
+        concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread,
         other_session(postgres_url) as (other, schema),
     ):
         other.execute(
@@ -76,7 +70,8 @@ def test_appends_queue_behind_one_lock(postgres_url: str) -> None:
     stays commit order for the readers of the log."""
     with (
         Runtime(postgres_url) as runtime,
-        a_thread() as thread,
+        # Before `other_session`: its locks are gone by the time the pool waits for the thread.
+        concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread,
         other_session(postgres_url) as (other, schema),
     ):
         hold_append_lock(other, schema)
@@ -90,7 +85,8 @@ def test_appends_queue_behind_one_lock(postgres_url: str) -> None:
 def test_the_librarys_own_insert_takes_the_same_lock(postgres_url: str) -> None:
     with (
         Runtime(postgres_url) as runtime,
-        a_thread() as thread,
+        # Before `other_session`: its locks are gone by the time the pool waits for the thread.
+        concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread,
         other_session(postgres_url) as (other, schema),
     ):
         recorder = runtime.app.recorder
